@@ -1,0 +1,83 @@
+/* Internal to the Diffie-Hellman code (engine/crypto/dh_*.c): the group
+ * table entry, the key object, and the per-type operations that
+ * dh_api.c dispatches to.  Not a public header. */
+#ifndef ISAKMP_CRYPTO_DH_IMPL_H
+#define ISAKMP_CRYPTO_DH_IMPL_H
+
+#include "isakmp/dh.h"
+
+#include <gmp.h>
+#include <nettle/ecc.h>
+
+struct dh_group {
+    struct isakmp_dh_group_info info;
+    /* MODP: p, g and (RFC 5114 groups) q in hex; q NULL = safe prime. */
+    const char *p_hex, *g_hex, *q_hex;
+    /* ECP: Nettle's curve and the field prime in hex. */
+    const struct ecc_curve *(*curve)(void);
+    const char *field_hex;
+};
+
+/* NULL when unsupported. */
+const struct dh_group *dh_group_find(uint16_t id);
+
+/* Bound on rejection-sampling draws: with a working generator a draw is
+ * refused with probability < 1/2, so 128 refusals mean a broken source. */
+#define DH_MAX_DRAWS 128
+
+struct isakmp_dh_key {
+    const struct dh_group *g;
+    struct isakmp_dh_exp_policy policy;     /* as applied */
+    unsigned exp_bits;                      /* actual bit length */
+    unsigned nominal_bits;                  /* policy size, used for cost */
+    /* MODP: the private exponent x, the modulus p, the exponent group
+     * order q (RFC 5114 groups; else (p-1)/2), all sized up front.
+     * ECP: x only (the scalar). */
+    mpz_t x, p, q;
+    /* Montgomery: the raw little-endian scalar. */
+    uint8_t raw[56];
+    uint8_t pub[];                          /* info.public_len bytes */
+};
+
+/* Overwrite all allocated limbs of z with zeros, then mpz_clear it. */
+void dh_mpz_wipe_clear(mpz_t z);
+/* Big-endian export of z left-padded to len bytes (z must fit). */
+void dh_mpz_export_padded(uint8_t *out, size_t len, const mpz_t z);
+
+/* Per type.  *_init fills the private value (from the policy and random
+ * source, or from given bytes), then the public value; k->g is set and
+ * k->x/p/q are initialised by the caller (dh_api.c). */
+enum isakmp_dh_error dh_modp_generate(struct isakmp_dh_key *k,
+                                      const struct isakmp_dh_exp_policy *pol,
+                                      isakmp_random_fn random, void *user);
+enum isakmp_dh_error dh_modp_from_private(struct isakmp_dh_key *k,
+                                          const uint8_t *priv, size_t len);
+enum isakmp_dh_error dh_modp_check(const struct dh_group *g,
+                                   const uint8_t *peer, size_t len);
+enum isakmp_dh_error dh_modp_compute(const struct isakmp_dh_key *k,
+                                     const uint8_t *peer, size_t len,
+                                     uint8_t *shared);
+/* Load p and q (the exponent group order) of a MODP group into k. */
+void dh_modp_load(struct isakmp_dh_key *k);
+
+enum isakmp_dh_error dh_ecp_generate(struct isakmp_dh_key *k,
+                                     isakmp_random_fn random, void *user);
+enum isakmp_dh_error dh_ecp_from_private(struct isakmp_dh_key *k,
+                                         const uint8_t *priv, size_t len);
+enum isakmp_dh_error dh_ecp_check(const struct dh_group *g,
+                                  const uint8_t *peer, size_t len);
+enum isakmp_dh_error dh_ecp_compute(const struct isakmp_dh_key *k,
+                                    const uint8_t *peer, size_t len,
+                                    uint8_t *shared);
+
+enum isakmp_dh_error dh_mont_generate(struct isakmp_dh_key *k,
+                                      isakmp_random_fn random, void *user);
+enum isakmp_dh_error dh_mont_from_private(struct isakmp_dh_key *k,
+                                          const uint8_t *priv, size_t len);
+enum isakmp_dh_error dh_mont_check(const struct dh_group *g,
+                                   const uint8_t *peer, size_t len);
+enum isakmp_dh_error dh_mont_compute(const struct isakmp_dh_key *k,
+                                     const uint8_t *peer, size_t len,
+                                     uint8_t *shared);
+
+#endif
