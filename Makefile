@@ -69,7 +69,14 @@ LINK_ALL = $(CXX) $(LDFLAGS) -o $@ $^ $(LIBS_NS3) $(LIBS_TOOLS) $(LIBS_ENGINE) $
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: $(ISAKMP) $(TESTS) $(BENCHES)
+MANPAGE    := $(BUILD)/share/man/man1/isakmp.1
+
+all: $(ISAKMP) $(MANPAGE) $(TESTS) $(BENCHES)
+
+# The man page is assembled from every subcommand's --help (never drifts).
+$(MANPAGE): $(ISAKMP) doc/isakmp.1.in scripts/gen-manpage
+	@mkdir -p $(dir $@)
+	scripts/gen-manpage $(ISAKMP) $@
 
 deps:
 	@scripts/install-deps
@@ -111,7 +118,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC)
 fuzz: deps
 	$(MAKE) $(FUZZERS)
 
-build-tests: $(ISAKMP) $(TESTS)
+build-tests: $(ISAKMP) $(MANPAGE) $(TESTS)
 
 test: deps
 	$(MAKE) build-tests
