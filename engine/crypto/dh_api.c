@@ -64,7 +64,7 @@ static void report(struct isakmp_crypto_cost *r, enum isakmp_cost_kind kind,
 
 enum isakmp_dh_error isakmp_dh_generate(uint16_t group,
                                         const struct isakmp_dh_exp_policy *policy,
-                                        isakmp_random_fn random, void *rnd_user,
+                                        isakmp_random_fn *random, void *rnd_user,
                                         const struct isakmp_cost_table *cost,
                                         struct isakmp_dh_key **out,
                                         struct isakmp_crypto_cost *rep)

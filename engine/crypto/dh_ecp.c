@@ -69,7 +69,7 @@ static void record_full(struct isakmp_dh_key *k)
 }
 
 enum isakmp_dh_error dh_ecp_generate(struct isakmp_dh_key *k,
-                                     isakmp_random_fn random, void *user)
+                                     isakmp_random_fn *random, void *user)
 {
     const struct ecc_curve *c = k->g->curve();
     unsigned bits = k->g->info.modulus_bits;   /* order size = field size here */

@@ -49,7 +49,7 @@ void dh_mpz_export_padded(uint8_t *out, size_t len, const mpz_t z);
  * k->x/p/q are initialised by the caller (dh_api.c). */
 enum isakmp_dh_error dh_modp_generate(struct isakmp_dh_key *k,
                                       const struct isakmp_dh_exp_policy *pol,
-                                      isakmp_random_fn random, void *user);
+                                      isakmp_random_fn *random, void *user);
 enum isakmp_dh_error dh_modp_from_private(struct isakmp_dh_key *k,
                                           const uint8_t *priv, size_t len);
 enum isakmp_dh_error dh_modp_check(const struct dh_group *g,
@@ -61,7 +61,7 @@ enum isakmp_dh_error dh_modp_compute(const struct isakmp_dh_key *k,
 void dh_modp_load(struct isakmp_dh_key *k);
 
 enum isakmp_dh_error dh_ecp_generate(struct isakmp_dh_key *k,
-                                     isakmp_random_fn random, void *user);
+                                     isakmp_random_fn *random, void *user);
 enum isakmp_dh_error dh_ecp_from_private(struct isakmp_dh_key *k,
                                          const uint8_t *priv, size_t len);
 enum isakmp_dh_error dh_ecp_check(const struct dh_group *g,
@@ -71,7 +71,7 @@ enum isakmp_dh_error dh_ecp_compute(const struct isakmp_dh_key *k,
                                     uint8_t *shared);
 
 enum isakmp_dh_error dh_mont_generate(struct isakmp_dh_key *k,
-                                      isakmp_random_fn random, void *user);
+                                      isakmp_random_fn *random, void *user);
 enum isakmp_dh_error dh_mont_from_private(struct isakmp_dh_key *k,
                                           const uint8_t *priv, size_t len);
 enum isakmp_dh_error dh_mont_check(const struct dh_group *g,

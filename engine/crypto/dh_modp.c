@@ -62,7 +62,7 @@ static void modp_public(struct isakmp_dh_key *k)
 /* Draw `bits` random bits into k->x (big-endian bytes, top bits masked);
  * top = also set bit bits-1. */
 static void draw_bits(struct isakmp_dh_key *k, unsigned bits, bool top,
-                      isakmp_random_fn random, void *user, uint8_t *buf)
+                      isakmp_random_fn *random, void *user, uint8_t *buf)
 {
     size_t n = (bits + 7) / 8;
     unsigned spare = (unsigned)(8 * n - bits);
@@ -75,7 +75,7 @@ static void draw_bits(struct isakmp_dh_key *k, unsigned bits, bool top,
 
 enum isakmp_dh_error dh_modp_generate(struct isakmp_dh_key *k,
                                       const struct isakmp_dh_exp_policy *pol,
-                                      isakmp_random_fn random, void *user)
+                                      isakmp_random_fn *random, void *user)
 {
     const struct isakmp_dh_group_info *in = &k->g->info;
     bool full = !pol || pol->kind == ISAKMP_DH_EXP_FULL;

@@ -31,7 +31,7 @@ static void mont_public(struct isakmp_dh_key *k)
 }
 
 enum isakmp_dh_error dh_mont_generate(struct isakmp_dh_key *k,
-                                      isakmp_random_fn random, void *user)
+                                      isakmp_random_fn *random, void *user)
 {
     random(user, k->raw, k->g->info.public_len);
     mont_public(k);

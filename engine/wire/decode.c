@@ -144,7 +144,7 @@ int wire_decode_body(uint8_t type, const uint8_t *b, size_t len, size_t base, un
 {
     bool strict = !(flags & ISAKMP_DECODE_LAX_RESERVED);
     memset(&p->u, 0, sizeof p->u);
-    p->u.data.ptr = b;
+    p->u.data.p = b;
     p->u.data.len = len;
     switch (type) {
     case ISAKMP_PL_SA:
@@ -174,7 +174,7 @@ int wire_decode_body(uint8_t type, const uint8_t *b, size_t len, size_t base, un
         id->type = b[0];
         id->protocol = b[1];
         id->port = isakmp_get16(b + 2);
-        id->data.ptr = b + 4;
+        id->data.p = b + 4;
         id->data.len = len - 4;
         size_t want = id_data_len(id->type);
         if (want && id->data.len != want)
@@ -192,7 +192,7 @@ int wire_decode_body(uint8_t type, const uint8_t *b, size_t len, size_t base, un
                              "certificate payload without its encoding byte");
         memset(&p->u, 0, sizeof p->u);
         p->u.cert.encoding = b[0];
-        p->u.cert.data.ptr = b + 1;
+        p->u.cert.data.p = b + 1;
         p->u.cert.data.len = len - 1;
         if (b[0] > ISAKMP_CERT_X509_ATTR)
             return wire_fail(err, ISAKMP_WIRE_UNSUPPORTED, ISAKMP_N_INVALID_CERT_ENCODING, base,
@@ -212,9 +212,9 @@ int wire_decode_body(uint8_t type, const uint8_t *b, size_t len, size_t base, un
         if (n->spi_size > len - 8)
             return wire_fail(err, ISAKMP_WIRE_BAD_LENGTH, ISAKMP_N_PAYLOAD_MALFORMED, base + 5,
                              type, "notification SPI runs past the payload");
-        n->spi.ptr = b + 8;
+        n->spi.p = b + 8;
         n->spi.len = n->spi_size;
-        n->data.ptr = b + 8 + n->spi_size;
+        n->data.p = b + 8 + n->spi_size;
         n->data.len = len - 8 - n->spi_size;
         if (n->doi > ISAKMP_DOI_IPSEC)
             return wire_fail(err, ISAKMP_WIRE_UNSUPPORTED, ISAKMP_N_DOI_NOT_SUPPORTED, base, type,
@@ -237,7 +237,7 @@ int wire_decode_body(uint8_t type, const uint8_t *b, size_t len, size_t base, un
         d->protocol = b[4];
         d->spi_size = b[5];
         d->n_spis = isakmp_get16(b + 6);
-        d->spis.ptr = b + 8;
+        d->spis.p = b + 8;
         d->spis.len = len - 8;
         if ((size_t)d->spi_size * d->n_spis != len - 8)
             return wire_fail(err, ISAKMP_WIRE_BAD_LENGTH, ISAKMP_N_PAYLOAD_MALFORMED, base + 6,
@@ -260,7 +260,7 @@ int wire_decode_body(uint8_t type, const uint8_t *b, size_t len, size_t base, un
                              "NAT-OA shorter than its 4 fixed bytes");
         memset(&p->u, 0, sizeof p->u);
         p->u.nat_oa.id_type = b[0];
-        p->u.nat_oa.addr.ptr = b + 4;
+        p->u.nat_oa.addr.p = b + 4;
         p->u.nat_oa.addr.len = len - 4;
         if (strict && (b[1] || b[2] || b[3]))
             return wire_fail(err, ISAKMP_WIRE_BAD_RESERVED, ISAKMP_N_PAYLOAD_MALFORMED, base + 1,
@@ -278,7 +278,7 @@ int wire_decode_body(uint8_t type, const uint8_t *b, size_t len, size_t base, un
         memset(&p->u, 0, sizeof p->u);
         p->u.cfg.type = b[0];
         p->u.cfg.identifier = isakmp_get16(b + 2);
-        p->u.cfg.attrs.ptr = b + 4;
+        p->u.cfg.attrs.p = b + 4;
         p->u.cfg.attrs.len = len - 4;
         if (strict && b[1])
             return wire_fail(err, ISAKMP_WIRE_BAD_RESERVED, ISAKMP_N_PAYLOAD_MALFORMED, base + 1,
@@ -331,11 +331,11 @@ static int walk_chain(uint8_t first, const uint8_t *b, size_t len, size_t base, 
         p->reserved = g[1];
         p->length = plen;
         p->offset = base + off;
-        p->raw.ptr = g;
+        p->raw.p = g;
         p->raw.len = plen;
-        p->body.ptr = g + ISAKMP_GEN_HDR_LEN;
+        p->body.p = g + ISAKMP_GEN_HDR_LEN;
         p->body.len = plen - ISAKMP_GEN_HDR_LEN;
-        int rc = wire_decode_body(type, p->body.ptr, p->body.len, base + off + ISAKMP_GEN_HDR_LEN,
+        int rc = wire_decode_body(type, p->body.p, p->body.len, base + off + ISAKMP_GEN_HDR_LEN,
                                   flags, p, &m->err);
         if (rc)
             return rc;
@@ -359,29 +359,29 @@ int isakmp_decode(const uint8_t *buf, size_t len, unsigned flags, struct isakmp_
     if (rc) {
         /* Keep what the header said, for the dissector. */
         if (len >= ISAKMP_HDR_LEN) {
-            m->raw.ptr = buf;
+            m->raw.p = buf;
             m->raw.len = len;
         }
         return rc;
     }
     if (m->hdr.length != len) {
         if (!(flags & ISAKMP_DECODE_ALLOW_TRAILING)) {
-            m->raw.ptr = buf;
+            m->raw.p = buf;
             m->raw.len = len;
             return wire_fail(&m->err, ISAKMP_WIRE_BAD_LENGTH, ISAKMP_N_UNEQUAL_PAYLOAD_LENGTHS,
                              24, 0, "header length shorter than the datagram");
         }
         m->trailing = len - m->hdr.length;
     }
-    m->raw.ptr = buf;
+    m->raw.p = buf;
     m->raw.len = m->hdr.length;
-    m->body.ptr = buf + ISAKMP_HDR_LEN;
+    m->body.p = buf + ISAKMP_HDR_LEN;
     m->body.len = m->hdr.length - ISAKMP_HDR_LEN;
     if (m->hdr.flags & ISAKMP_FLAG_E) {
         m->encrypted = true;
         return 0;
     }
-    return walk_chain(m->hdr.next_payload, m->body.ptr, m->body.len, ISAKMP_HDR_LEN, flags,
+    return walk_chain(m->hdr.next_payload, m->body.p, m->body.len, ISAKMP_HDR_LEN, flags,
                       false, m);
 }
 
@@ -390,7 +390,7 @@ int isakmp_decode_payloads(uint8_t first, const uint8_t *plain, size_t len, unsi
 {
     memset(&m->err, 0, sizeof m->err);
     m->encrypted = false;
-    m->body.ptr = plain;
+    m->body.p = plain;
     m->body.len = len;
     if (len > ISAKMP_WIRE_MAX_MSG)
         return wire_fail(&m->err, ISAKMP_WIRE_TOO_BIG, ISAKMP_N_PAYLOAD_MALFORMED, 0, 0,

@@ -26,7 +26,7 @@ static void print_attrs(struct dout *o, unsigned d, struct isakmp_bytes attrs, e
             else
                 dout_printf(o, "%u", a.value);
         } else {
-            dout_hex(o, a.data.ptr, a.data.len, o->max_hex);
+            dout_hex(o, a.data.p, a.data.len, o->max_hex);
         }
         if (a.tv)
             dout_printf(o, " [TV]\n");
@@ -85,7 +85,7 @@ static bool printable(struct isakmp_bytes v)
     if (v.len == 0)
         return false;
     for (size_t i = 0; i < v.len; i++)
-        if (!isprint(v.ptr[i]))
+        if (!isprint(v.p[i]))
             return false;
     return true;
 }
@@ -110,7 +110,7 @@ static void print_id(struct dout *o, unsigned d, const struct isakmp_id *id)
     dout_line(o, d, "ID type: %s (%u)", isakmp_id_type_name(id->type), id->type);
     dout_line(o, d, "Protocol ID: %u", id->protocol);
     dout_line(o, d, "Port: %u", id->port);
-    const uint8_t *p = id->data.ptr;
+    const uint8_t *p = id->data.p;
     switch (id->type) {
     case ISAKMP_ID_IPV4_ADDR: case ISAKMP_ID_IPV6_ADDR:
         dout_indent(o, d); dout_printf(o, "Address: ");
@@ -183,7 +183,7 @@ static void print_payload(struct dout *o, unsigned d, const struct isakmp_payloa
             dout_hex_line(o, d, "SPI", n->spi);
         if ((n->type == ISAKMP_N_DPD_R_U_THERE || n->type == ISAKMP_N_DPD_R_U_THERE_ACK) &&
             n->data.len == 4)
-            dout_line(o, d, "Sequence number: %u", isakmp_get32(n->data.ptr));
+            dout_line(o, d, "Sequence number: %u", isakmp_get32(n->data.p));
         else if (n->data.len)
             dout_hex_line(o, d, "Notification data", n->data);
         break;
@@ -195,7 +195,7 @@ static void print_payload(struct dout *o, unsigned d, const struct isakmp_payloa
         dout_line(o, d, "SPI size: %u", dl->spi_size);
         dout_line(o, d, "Number of SPIs: %u", dl->n_spis);
         for (unsigned i = 0; dl->spi_size && i < dl->n_spis; i++) {
-            struct isakmp_bytes s = { dl->spis.ptr + (size_t)i * dl->spi_size, dl->spi_size };
+            struct isakmp_bytes s = { dl->spis.p + (size_t)i * dl->spi_size, dl->spi_size };
             dout_hex_line(o, d, "SPI", s);
         }
         break;
@@ -212,7 +212,7 @@ static void print_payload(struct dout *o, unsigned d, const struct isakmp_payloa
         dout_line(o, d, "ID type: %s (%u)", isakmp_id_type_name(p->u.nat_oa.id_type), p->u.nat_oa.id_type);
         dout_indent(o, d);
         dout_printf(o, "Original address: ");
-        print_addr(o, p->u.nat_oa.addr.ptr, p->u.nat_oa.addr.len);
+        print_addr(o, p->u.nat_oa.addr.p, p->u.nat_oa.addr.len);
         dout_printf(o, "\n");
         break;
     case ISAKMP_PL_ATTR:
@@ -243,7 +243,7 @@ void isakmp_dissect(const struct isakmp_message *m, int status,
 {
     struct dout o = { write, ctx, opts ? opts->indent : 0, opts ? opts->max_hex : 0 };
     const struct isakmp_header *h = &m->hdr;
-    bool have_header = m->raw.ptr != NULL;
+    bool have_header = m->raw.p != NULL;
     dout_line(&o, 0, "Internet Security Association and Key Management Protocol");
     if (have_header) {
         dout_hex_line(&o, 1, "Initiator cookie", (struct isakmp_bytes){ h->cky_i, 8 });
@@ -276,7 +276,7 @@ void isakmp_dissect_brief(const struct isakmp_message *m, int status, isakmp_wri
 {
     struct dout o = { write, ctx, 0, 0 };
     const struct isakmp_header *h = &m->hdr;
-    if (m->raw.ptr) {
+    if (m->raw.p) {
         dout_hex(&o, h->cky_i, 8, 0);
         dout_printf(&o, ":");
         dout_hex(&o, h->cky_r, 8, 0);

@@ -32,7 +32,7 @@ static void attrs(struct dout *o, struct isakmp_bytes list, const char *prefix)
     snprintf(vname, sizeof vname, "%s.value", prefix);
     while (isakmp_next_attr(&it, &a) == 1) {
         num(o, tname, a.type);
-        hex(o, vname, a.data.ptr, a.data.len);
+        hex(o, vname, a.data.p, a.data.len);
     }
 }
 
@@ -51,7 +51,7 @@ static void sa(struct dout *o, const struct isakmp_sa *s)
         num(o, "isakmp.spisize", p.spi_size);
         num(o, "isakmp.prop.transforms", p.n_transforms);
         if (p.spi_size)
-            hex(o, "isakmp.spi", p.spi.ptr, p.spi.len);
+            hex(o, "isakmp.spi", p.spi.p, p.spi.len);
         const char *prefix = p.protocol == ISAKMP_PROTO_ISAKMP ? "isakmp.ike.attr" : "isakmp.ipsec.attr";
         struct isakmp_iter ti = isakmp_transforms(&p);
         struct isakmp_transform t;
@@ -69,7 +69,7 @@ static void payload(struct dout *o, const struct isakmp_payload *p)
     gen(o, p->type, p->next, p->length);
     switch (p->type) {
     case ISAKMP_PL_SA: sa(o, &p->u.sa); break;
-    case ISAKMP_PL_KE: hex(o, "isakmp.key_exchange.data", p->u.data.ptr, p->u.data.len); break;
+    case ISAKMP_PL_KE: hex(o, "isakmp.key_exchange.data", p->u.data.p, p->u.data.len); break;
     case ISAKMP_PL_ID:
         num(o, "isakmp.id.type", p->u.id.type);
         num(o, "isakmp.id.protoid", p->u.id.protocol);
@@ -77,16 +77,16 @@ static void payload(struct dout *o, const struct isakmp_payload *p)
         break;
     case ISAKMP_PL_CERT: num(o, "isakmp.cert.encoding", p->u.cert.encoding); break;
     case ISAKMP_PL_CR: num(o, "isakmp.certreq.type", p->u.cert.encoding); break;
-    case ISAKMP_PL_HASH: hex(o, "isakmp.hash", p->u.data.ptr, p->u.data.len); break;
-    case ISAKMP_PL_SIG: hex(o, "isakmp.sig", p->u.data.ptr, p->u.data.len); break;
-    case ISAKMP_PL_NONCE: hex(o, "isakmp.nonce", p->u.data.ptr, p->u.data.len); break;
+    case ISAKMP_PL_HASH: hex(o, "isakmp.hash", p->u.data.p, p->u.data.len); break;
+    case ISAKMP_PL_SIG: hex(o, "isakmp.sig", p->u.data.p, p->u.data.len); break;
+    case ISAKMP_PL_NONCE: hex(o, "isakmp.nonce", p->u.data.p, p->u.data.len); break;
     case ISAKMP_PL_N:
         num(o, "isakmp.notify.doi", p->u.notify.doi);
         num(o, "isakmp.notify.protoid", p->u.notify.protocol);
         num(o, "isakmp.spisize", p->u.notify.spi_size);
         num(o, "isakmp.notify.msgtype", p->u.notify.type);
         if (p->u.notify.spi_size)
-            hex(o, "isakmp.spi", p->u.notify.spi.ptr, p->u.notify.spi.len);
+            hex(o, "isakmp.spi", p->u.notify.spi.p, p->u.notify.spi.len);
         break;
     case ISAKMP_PL_D:
         num(o, "isakmp.delete.doi", p->u.del.doi);
@@ -94,12 +94,12 @@ static void payload(struct dout *o, const struct isakmp_payload *p)
         num(o, "isakmp.spisize", p->u.del.spi_size);
         num(o, "isakmp.spinum", p->u.del.n_spis);
         for (unsigned i = 0; i < p->u.del.n_spis; i++)
-            hex(o, "isakmp.delete.spi", p->u.del.spis.ptr + (size_t)i * p->u.del.spi_size,
+            hex(o, "isakmp.delete.spi", p->u.del.spis.p + (size_t)i * p->u.del.spi_size,
                 p->u.del.spi_size);
         break;
-    case ISAKMP_PL_VID: hex(o, "isakmp.vid_bytes", p->u.data.ptr, p->u.data.len); break;
+    case ISAKMP_PL_VID: hex(o, "isakmp.vid_bytes", p->u.data.p, p->u.data.len); break;
     case ISAKMP_PL_NAT_D:
-    case ISAKMP_PL_NAT_D_DRAFT: hex(o, "isakmp.ike.nat_hash", p->u.data.ptr, p->u.data.len); break;
+    case ISAKMP_PL_NAT_D_DRAFT: hex(o, "isakmp.ike.nat_hash", p->u.data.p, p->u.data.len); break;
     default: break;
     }
 }
@@ -109,7 +109,7 @@ void isakmp_dissect_fields(const struct isakmp_message *m, int status, isakmp_wr
 {
     struct dout o = { write, ctx, 0, 0 };
     const struct isakmp_header *h = &m->hdr;
-    if (m->raw.ptr) {
+    if (m->raw.p) {
         hex(&o, "isakmp.ispi", h->cky_i, 8);
         hex(&o, "isakmp.rspi", h->cky_r, 8);
         num(&o, "isakmp.nextpayload", h->next_payload);

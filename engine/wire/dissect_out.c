@@ -41,7 +41,7 @@ void dout_hex_line(struct dout *o, unsigned depth, const char *label, struct isa
     dout_printf(o, "%s: ", label);
     if (v.len == 0)
         dout_printf(o, "(empty)");
-    dout_hex(o, v.ptr, v.len, o->max_hex);
+    dout_hex(o, v.p, v.len, o->max_hex);
     dout_printf(o, " (%zu bytes)\n", v.len);
 }
 

@@ -6,7 +6,7 @@
 
 static void put_bytes(struct isakmp_builder *b, struct isakmp_bytes v)
 {
-    isakmp_build_put(b, v.ptr, v.len);
+    isakmp_build_put(b, v.p, v.len);
 }
 
 static void encode_attrs(struct isakmp_builder *b, struct isakmp_bytes attrs)
@@ -18,7 +18,7 @@ static void encode_attrs(struct isakmp_builder *b, struct isakmp_bytes attrs)
         if (a.tv)
             isakmp_build_attr_tv(b, a.type, (uint16_t)a.value);
         else
-            isakmp_build_attr_tlv(b, a.type, a.data.ptr, a.data.len);
+            isakmp_build_attr_tlv(b, a.type, a.data.p, a.data.len);
     }
     if (r < 0 && b->err == 0)
         b->err = ISAKMP_WIRE_BAD_ATTRIBUTE;
@@ -32,7 +32,7 @@ static void encode_sa(struct isakmp_builder *b, const struct isakmp_sa *sa)
     struct isakmp_proposal p;
     int r;
     while ((r = isakmp_next_proposal(&pi, &p)) == 1) {
-        isakmp_build_proposal_begin(b, p.number, p.protocol, p.spi.ptr, p.spi_size);
+        isakmp_build_proposal_begin(b, p.number, p.protocol, p.spi.p, p.spi_size);
         struct isakmp_iter ti = isakmp_transforms(&p);
         struct isakmp_transform t;
         int rt;
@@ -57,27 +57,27 @@ static void encode_payload(struct isakmp_builder *b, const struct isakmp_payload
         encode_sa(b, &p->u.sa);
         break;
     case ISAKMP_PL_ID:
-        isakmp_build_id(b, p->u.id.type, p->u.id.protocol, p->u.id.port, p->u.id.data.ptr,
+        isakmp_build_id(b, p->u.id.type, p->u.id.protocol, p->u.id.port, p->u.id.data.p,
                         p->u.id.data.len);
         break;
     case ISAKMP_PL_CERT:
     case ISAKMP_PL_CR:
-        isakmp_build_cert(b, p->type, p->u.cert.encoding, p->u.cert.data.ptr, p->u.cert.data.len);
+        isakmp_build_cert(b, p->type, p->u.cert.encoding, p->u.cert.data.p, p->u.cert.data.len);
         break;
     case ISAKMP_PL_N: {
         const struct isakmp_notify *n = &p->u.notify;
-        isakmp_build_notify(b, n->doi, n->protocol, n->spi.ptr, n->spi_size, n->type,
-                            n->data.ptr, n->data.len);
+        isakmp_build_notify(b, n->doi, n->protocol, n->spi.p, n->spi_size, n->type,
+                            n->data.p, n->data.len);
         break;
     }
     case ISAKMP_PL_D: {
         const struct isakmp_delete *d = &p->u.del;
-        isakmp_build_delete(b, d->doi, d->protocol, d->spi_size, d->n_spis, d->spis.ptr);
+        isakmp_build_delete(b, d->doi, d->protocol, d->spi_size, d->n_spis, d->spis.p);
         break;
     }
     case ISAKMP_PL_NAT_OA:
     case ISAKMP_PL_NAT_OA_DRAFT:
-        isakmp_build_nat_oa(b, p->type, p->u.nat_oa.id_type, p->u.nat_oa.addr.ptr,
+        isakmp_build_nat_oa(b, p->type, p->u.nat_oa.id_type, p->u.nat_oa.addr.p,
                             p->u.nat_oa.addr.len);
         break;
     case ISAKMP_PL_ATTR:
@@ -89,7 +89,7 @@ static void encode_payload(struct isakmp_builder *b, const struct isakmp_payload
         isakmp_build_payload_end(b);
         break;
     default:
-        isakmp_build_data(b, p->type, p->u.data.ptr, p->u.data.len);
+        isakmp_build_data(b, p->type, p->u.data.p, p->u.data.len);
         break;
     }
 }
@@ -104,7 +104,7 @@ int isakmp_encode(const struct isakmp_message *m, uint8_t *buf, size_t cap, size
          * payload inside the ciphertext; keep it. */
         if (b.err == 0)
             buf[16] = m->hdr.next_payload;
-        isakmp_build_put(&b, m->body.ptr, m->body.len);
+        isakmp_build_put(&b, m->body.p, m->body.len);
     } else {
         for (size_t i = 0; i < m->n_payloads; i++)
             encode_payload(&b, &m->payloads[i]);

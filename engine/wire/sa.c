@@ -20,18 +20,18 @@ static int read_attr(const uint8_t *p, size_t left, struct isakmp_attr *a)
     if (a->tv) {
         a->value = isakmp_get16(p + 2);
         a->value_fits = true;
-        a->data.ptr = p + 2;
+        a->data.p = p + 2;
         a->data.len = 2;
-        a->raw.ptr = p;
+        a->raw.p = p;
         a->raw.len = 4;
         return 1;
     }
     size_t vlen = isakmp_get16(p + 2);
     if (vlen > left - 4)
         return -1;
-    a->data.ptr = p + 4;
+    a->data.p = p + 4;
     a->data.len = vlen;
-    a->raw.ptr = p;
+    a->raw.p = p;
     a->raw.len = 4 + vlen;
     if (vlen <= 4) {
         uint32_t v = 0;
@@ -65,21 +65,21 @@ int wire_check_attrs(const uint8_t *p, size_t len, size_t base, uint8_t payload_
 
 struct isakmp_iter isakmp_proposals(const struct isakmp_sa *sa)
 {
-    struct isakmp_iter it = { sa->proposals.ptr, sa->proposals.len, 0,
+    struct isakmp_iter it = { sa->proposals.p, sa->proposals.len, 0,
                               sa->proposals.len ? ISAKMP_PL_P : 0 };
     return it;
 }
 
 struct isakmp_iter isakmp_transforms(const struct isakmp_proposal *prop)
 {
-    struct isakmp_iter it = { prop->transforms.ptr, prop->transforms.len, 0,
+    struct isakmp_iter it = { prop->transforms.p, prop->transforms.len, 0,
                               prop->transforms.len ? ISAKMP_PL_T : 0 };
     return it;
 }
 
 struct isakmp_iter isakmp_attrs(struct isakmp_bytes attrs)
 {
-    struct isakmp_iter it = { attrs.ptr, attrs.len, 0, attrs.len ? 1 : 0 };
+    struct isakmp_iter it = { attrs.p, attrs.len, 0, attrs.len ? 1 : 0 };
     return it;
 }
 
@@ -100,11 +100,11 @@ int isakmp_next_proposal(struct isakmp_iter *it, struct isakmp_proposal *out)
     out->protocol = p[5];
     out->spi_size = p[6];
     out->n_transforms = p[7];
-    out->spi.ptr = p + 8;
+    out->spi.p = p + 8;
     out->spi.len = p[6];
-    out->transforms.ptr = p + 8 + p[6];
+    out->transforms.p = p + 8 + p[6];
     out->transforms.len = len - 8u - p[6];
-    out->raw.ptr = p;
+    out->raw.p = p;
     out->raw.len = len;
     it->p += len;
     it->left -= len;
@@ -128,9 +128,9 @@ int isakmp_next_transform(struct isakmp_iter *it, struct isakmp_transform *out)
     out->length = len;
     out->number = p[4];
     out->id = p[5];
-    out->attrs.ptr = p + 8;
+    out->attrs.p = p + 8;
     out->attrs.len = len - 8u;
-    out->raw.ptr = p;
+    out->raw.p = p;
     out->raw.len = len;
     it->p += len;
     it->left -= len;
@@ -230,12 +230,12 @@ int wire_decode_sa(const uint8_t *b, size_t len, size_t base, unsigned flags,
             if (ext == 0)
                 return FAIL(ISAKMP_WIRE_TRUNCATED, ISAKMP_N_PAYLOAD_MALFORMED, base + off,
                             "labeled-domain situation runs past the SA payload");
-            sa->sit_ext.ptr = b + off;
+            sa->sit_ext.p = b + off;
             sa->sit_ext.len = ext;
             off += ext;
         }
     }
-    sa->proposals.ptr = b + off;
+    sa->proposals.p = b + off;
     sa->proposals.len = len - off;
     if (off == len)
         return FAIL(ISAKMP_WIRE_BAD_PROPOSAL, ISAKMP_N_BAD_PROPOSAL_SYNTAX, base + off,

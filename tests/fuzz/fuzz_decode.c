@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == 0 && !(flags & ISAKMP_DECODE_LAX_RESERVED)) {
         size_t olen = 0;
         if (isakmp_encode(&msg, out, sizeof out, &olen) != 0 ||
-            olen != msg.raw.len || memcmp(out, msg.raw.ptr, olen) != 0)
+            olen != msg.raw.len || memcmp(out, msg.raw.p, olen) != 0)
             abort(); /* a valid message must re-encode to itself */
     }
     /* the body as if it were decrypted plaintext (padding allowed) */

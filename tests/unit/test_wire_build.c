@@ -123,7 +123,7 @@ static void every_payload_round_trips(void)
             np++;
             if (p.protocol == ISAKMP_PROTO_ESP) {
                 CHECK_INT(p.spi_size, 4);
-                CHECK_INT(p.spi.ptr[3], seed);
+                CHECK_INT(p.spi.p[3], seed);
                 struct isakmp_iter ti = isakmp_transforms(&p);
                 struct isakmp_transform t;
                 REQUIRE(isakmp_next_transform(&ti, &t) == 1);
@@ -157,10 +157,10 @@ static void every_payload_round_trips(void)
         REQUIRE(id);
         CHECK_INT(id->u.id.protocol, 17);
         CHECK_INT(id->u.id.port, 500);
-        CHECK_MEM(id->u.id.data.ptr, id->u.id.data.len, "\xc0\x00\x02\x01", 4);
+        CHECK_MEM(id->u.id.data.p, id->u.id.data.len, "\xc0\x00\x02\x01", 4);
         const struct isakmp_payload *fq = isakmp_msg_find(&msg, ISAKMP_PL_ID, 2);
         REQUIRE(fq);
-        CHECK_MEM(fq->u.id.data.ptr, fq->u.id.data.len, "vpn.example.org", 15);
+        CHECK_MEM(fq->u.id.data.p, fq->u.id.data.len, "vpn.example.org", 15);
         const struct isakmp_payload *n = isakmp_msg_find(&msg, ISAKMP_PL_N, 0);
         REQUIRE(n);
         CHECK_INT(n->u.notify.type, ISAKMP_N_DPD_R_U_THERE);
@@ -170,7 +170,7 @@ static void every_payload_round_trips(void)
         CHECK_INT(d->u.del.n_spis, 3);
         const struct isakmp_payload *oa = isakmp_msg_find(&msg, ISAKMP_PL_NAT_OA, 0);
         REQUIRE(oa);
-        CHECK_MEM(oa->u.nat_oa.addr.ptr, oa->u.nat_oa.addr.len, "\x0a\x01\x02\x03", 4);
+        CHECK_MEM(oa->u.nat_oa.addr.p, oa->u.nat_oa.addr.len, "\x0a\x01\x02\x03", 4);
         CHECK_INT(isakmp_msg_count(&msg, ISAKMP_PL_NAT_D_DRAFT), 1);
         const struct isakmp_payload *cfg = isakmp_msg_find(&msg, ISAKMP_PL_ATTR, 0);
         REQUIRE(cfg);

@@ -131,7 +131,7 @@ struct isakmp_dh_exp_policy {
 
 /* Random source, the engine's callback shape (isakmp/engine.h random;
  * isakmp_drbg_random of isakmp/drbg.h fits it). */
-typedef void (*isakmp_random_fn)(void *user, uint8_t *buf, size_t len);
+#include "isakmp/random.h"
 
 struct isakmp_dh_key;               /* opaque: private value + our public value */
 
@@ -143,7 +143,7 @@ struct isakmp_dh_key;               /* opaque: private value + our public value 
  * On success *out owns a new key (free with isakmp_dh_key_free). */
 enum isakmp_dh_error isakmp_dh_generate(uint16_t group,
                                         const struct isakmp_dh_exp_policy *policy,
-                                        isakmp_random_fn random, void *rnd_user,
+                                        isakmp_random_fn *random, void *rnd_user,
                                         const struct isakmp_cost_table *cost,
                                         struct isakmp_dh_key **out,
                                         struct isakmp_crypto_cost *report);

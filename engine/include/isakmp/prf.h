@@ -19,14 +19,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-/* A borrowed byte string: p may be NULL only when len == 0. */
-struct isakmp_bytes {
-    const uint8_t *p;
-    size_t len;
-};
-
-/* Build an isakmp_bytes in an expression. */
-#define ISAKMP_BYTES(ptr, n) ((struct isakmp_bytes){ (const uint8_t *)(ptr), (n) })
+#include "isakmp/bytes.h"
 
 /* Largest digest of any supported hash (SHA2-512). */
 #define ISAKMP_HASH_MAX 64

@@ -31,7 +31,7 @@
 #include <stdbool.h>
 
 /* Random bytes from the caller (e.g. the engine's random callback). */
-typedef void isakmp_random_fn(void *user, uint8_t *buf, size_t len);
+#include "isakmp/random.h"
 
 enum isakmp_rsa_status {
     ISAKMP_RSA_OK = 0,

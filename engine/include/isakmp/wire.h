@@ -23,6 +23,7 @@
 #include <stdbool.h>
 
 #include "isakmp/registry.h"
+#include "isakmp/bytes.h"
 
 #define ISAKMP_HDR_LEN 28          /* fixed header (RFC 2408 §3.1) */
 #define ISAKMP_GEN_HDR_LEN 4       /* generic payload header (§3.2) */
@@ -117,10 +118,8 @@ struct isakmp_header {
 };
 
 /* ---- payload bodies --------------------------------------------------- */
-struct isakmp_bytes {       /* a view into the decoded buffer */
-    const uint8_t *ptr;
-    size_t len;
-};
+/* Payload bodies are struct isakmp_bytes (isakmp/bytes.h): views into the
+ * decoded buffer. */
 
 struct isakmp_sa {                /* §3.4, RFC 2407 §4.6.1 */
     uint32_t doi;

@@ -1,0 +1,849 @@
+/* isakmp calibrate: measure what each cryptographic operation costs on
+ * this machine, and write it as a cost table (isakmp/cost.h) that a
+ * scenario can name, into a results database, and as a readable table.
+ *
+ * Method.  Every item (one operation of one group / key size / algorithm)
+ * is timed with the calling thread's CPU clock (isakmp_cpu_thread_ns), so
+ * other processes on a shared machine do not inflate the figures.  Cheap
+ * operations are timed in batches long enough (>= 20 us) for the clock
+ * read to vanish in the noise; each sample is one batch divided by its
+ * size.  Sampling stops when the item has used its CPU-time budget (and
+ * has at least MIN_SAMPLES samples); the figure kept is the median.
+ *
+ * All randomness (DH exponents, RSA keys, message bytes) comes from a
+ * fixed-seed DRBG: the work measured is the same on every run; only the
+ * machine differs. */
+#include "cli.h"
+
+#include "isakmp/cipher.h"
+#include "isakmp/cost.h"
+#include "isakmp/dh.h"
+#include "isakmp/drbg.h"
+#include "isakmp/prf.h"
+#include "isakmp/secmem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <nettle/hmac.h>
+#include <nettle/rsa.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SUB "calibrate"
+#define MIN_SAMPLES 3
+#define MAX_SAMPLES 2000
+#define BATCH_TARGET_NS 20000u      /* one sample lasts at least this long */
+#define MAX_RESULTS 256
+#define MAX_RSA_SIZES 8
+
+static const char *const hash_alg_default = "sha256";   /* default policy's first choice */
+static const char *const cipher_alg_default = "aes256";
+
+/* ---- options -------------------------------------------------------- */
+
+struct options {
+    double budget_s;
+    bool quick;
+    uint16_t groups[64];
+    size_t n_groups;
+    unsigned rsa_bits[MAX_RSA_SIZES];
+    size_t n_rsa;
+    const char *output;
+    const char *db;
+    const char *check;
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: isakmp calibrate [--budget SECONDS] [--groups LIST] [--rsa LIST]\n"
+        "                        [--quick] [--output FILE] [--db FILE]\n"
+        "       isakmp calibrate --check FILE\n"
+        "\n"
+        "Measure this machine's real cost of every cryptographic operation the\n"
+        "simulator charges, and write it as a cost table (the format of\n"
+        "isakmp/cost.h) that a scenario can name as its cost table.\n"
+        "\n"
+        "Measured, each with the calling thread's CPU clock, repeated until the\n"
+        "item's budget is used (at least %d samples), median per operation:\n"
+        "  dh-generate, dh-compute  every DH group, with the full exponent and\n"
+        "                           (MODP safe-prime groups) the recommended short\n"
+        "                           exponent; entry bits = exponent bits\n"
+        "  rsa-sign/verify/encrypt/decrypt  PKCS#1 v1.5, e = 65537, keys generated\n"
+        "                           in-process from a fixed seed; bits = modulus\n"
+        "  prf      one phase-1 key schedule (SKEYID, SKEYID_d/a/e, cipher key,\n"
+        "           IV) over a 2048-bit g^xy, HMAC-%s\n"
+        "  cipher   CBC encryption of one 256-byte message, %s\n"
+        "  cookie   one responder cookie (HMAC-SHA256 over 54 bytes)\n"
+        "The other hashes and ciphers are measured too and shown (and stored\n"
+        "with --db) for information; the table has one prf and one cipher entry.\n"
+        "\n"
+        "options:\n"
+        "  --budget SECONDS  CPU time per item (default 0.2; --quick: 0.01)\n"
+        "  --groups LIST     DH groups, comma-separated (default: all supported)\n"
+        "  --rsa LIST        RSA modulus sizes (default 1024,2048,3072,4096;\n"
+        "                    --quick: 1024,2048); 'none' skips RSA\n"
+        "  --quick           small budget and sizes, for tests (figures are rough)\n"
+        "  --output FILE     write the cost table to FILE (atomically: a temporary\n"
+        "                    file renamed over FILE; nothing is left on error)\n"
+        "  --db FILE         add the measurements to the SQLite results database\n"
+        "                    FILE (tables calibration_runs and calibration)\n"
+        "  --check FILE      load a cost table with the cost.h loader, print it\n"
+        "                    and exit (1 when it does not load)\n"
+        "  -h, --help        this text\n"
+        "\n"
+        "The readable table goes to stdout with the machine (CPU model, cores)\n"
+        "and, per item, the default model's figure for comparison.\n"
+        "Exit status: 0 done, 1 a measurement or a write failed, 2 bad usage.\n",
+        MIN_SAMPLES, hash_alg_default, cipher_alg_default);
+}
+
+/* Parse "a,b,c" of unsigned numbers in [lo, hi]; false on any junk. */
+static bool parse_uint_list(const char *s, unsigned long lo, unsigned long hi,
+                            unsigned long *out, size_t cap, size_t *n)
+{
+    *n = 0;
+    if (!*s) return false;
+    while (*s) {
+        char *end;
+        errno = 0;
+        if (*s < '0' || *s > '9') return false;
+        unsigned long v = strtoul(s, &end, 10);
+        if (errno || end == s || v < lo || v > hi || *n == cap) return false;
+        out[(*n)++] = v;
+        if (*end == ',') {
+            s = end + 1;
+            if (!*s) return false;
+        } else if (*end) {
+            return false;
+        } else {
+            s = end;
+        }
+    }
+    return true;
+}
+
+/* The value of an option given as "--opt VALUE" or "--opt=VALUE". */
+static bool opt_value(const char *name, int argc, char **argv, int *i, const char **val,
+                      int *rc)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0) return false;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return true;
+    }
+    if (a[n] != '\0') return false;
+    if (*i + 1 >= argc) {
+        *rc = cli_usage_error(SUB, "option %s needs a value", name);
+        *val = NULL;
+        return true;
+    }
+    *val = argv[++*i];
+    return true;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    bool budget_set = false, rsa_set = false;
+    memset(o, 0, sizeof *o);
+    o->budget_s = 0.2;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int rc = 0;
+        if (strcmp(argv[i], "--quick") == 0) {
+            o->quick = true;
+        } else if (opt_value("--budget", argc, argv, &i, &v, &rc)) {
+            if (!v) return rc;
+            char *end;
+            errno = 0;
+            double b = strtod(v, &end);
+            if (errno || end == v || *end || !(b > 0.0) || b > 3600.0)
+                return cli_usage_error(SUB, "--budget: '%s' is not a number of seconds in (0, 3600]", v);
+            o->budget_s = b;
+            budget_set = true;
+        } else if (opt_value("--groups", argc, argv, &i, &v, &rc)) {
+            if (!v) return rc;
+            unsigned long g[64];
+            size_t n;
+            if (!parse_uint_list(v, 1, 65535, g, 64, &n))
+                return cli_usage_error(SUB, "--groups: '%s' is not a comma-separated list of group numbers", v);
+            for (size_t k = 0; k < n; k++) {
+                if (!isakmp_dh_group((uint16_t)g[k]))
+                    return cli_usage_error(SUB, "--groups: group %lu is not supported", g[k]);
+                for (size_t j = 0; j < k; j++)
+                    if (g[j] == g[k])
+                        return cli_usage_error(SUB, "--groups: group %lu is listed twice", g[k]);
+                o->groups[k] = (uint16_t)g[k];
+            }
+            o->n_groups = n;
+        } else if (opt_value("--rsa", argc, argv, &i, &v, &rc)) {
+            if (!v) return rc;
+            rsa_set = true;
+            if (strcmp(v, "none") == 0) {
+                o->n_rsa = 0;
+                continue;
+            }
+            unsigned long b[MAX_RSA_SIZES];
+            size_t n;
+            if (!parse_uint_list(v, 512, 8192, b, MAX_RSA_SIZES, &n))
+                return cli_usage_error(SUB, "--rsa: '%s' is not a list of modulus sizes in 512..8192 (or 'none')", v);
+            for (size_t k = 0; k < n; k++) o->rsa_bits[k] = (unsigned)b[k];
+            o->n_rsa = n;
+        } else if (opt_value("--output", argc, argv, &i, &v, &rc)) {
+            if (!v) return rc;
+            if (!*v) return cli_usage_error(SUB, "--output: empty file name");
+            o->output = v;
+        } else if (opt_value("--db", argc, argv, &i, &v, &rc)) {
+            if (!v) return rc;
+            if (!*v) return cli_usage_error(SUB, "--db: empty file name");
+            o->db = v;
+        } else if (opt_value("--check", argc, argv, &i, &v, &rc)) {
+            if (!v) return rc;
+            o->check = v;
+        } else if (argv[i][0] == '-') {
+            return cli_usage_error(SUB, "unknown option '%s'", argv[i]);
+        } else {
+            return cli_usage_error(SUB, "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (o->check && (o->output || o->db || budget_set || o->quick || o->n_groups || rsa_set))
+        return cli_usage_error(SUB, "--check FILE takes no other option");
+    if (o->quick && !budget_set) o->budget_s = 0.01;
+    if (!o->n_groups) o->n_groups = isakmp_dh_groups(o->groups, 64);
+    if (!rsa_set) {
+        static const unsigned all[] = { 1024, 2048, 3072, 4096 };
+        o->n_rsa = o->quick ? 2 : 4;
+        memcpy(o->rsa_bits, all, o->n_rsa * sizeof all[0]);
+    }
+    return CLI_OK;
+}
+
+/* ---- timing --------------------------------------------------------- */
+
+/* One operation; returns false when it failed (then calibration stops). */
+typedef bool (*op_fn)(void *ctx);
+
+struct measurement {
+    uint64_t median_ns, min_ns, max_ns;
+    unsigned samples, batch;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static bool measure(op_fn op, void *ctx, double budget_s, struct measurement *m)
+{
+    static uint64_t samples[MAX_SAMPLES];
+    uint64_t budget_ns = (uint64_t)(budget_s * 1e9);
+    /* Warm-up run (caches, lazily built tables) also sizes the batch. */
+    uint64_t t0 = isakmp_cpu_thread_ns();
+    if (!op(ctx)) return false;
+    uint64_t one = isakmp_cpu_thread_ns() - t0;
+    unsigned batch = one >= BATCH_TARGET_NS ? 1 : (unsigned)(BATCH_TARGET_NS / (one ? one : 1)) + 1;
+    if (batch > 100000) batch = 100000;
+    unsigned n = 0;
+    uint64_t start = isakmp_cpu_thread_ns(), spent = 0;
+    while (n < MAX_SAMPLES && (n < MIN_SAMPLES || spent < budget_ns)) {
+        uint64_t a = isakmp_cpu_thread_ns();
+        for (unsigned k = 0; k < batch; k++)
+            if (!op(ctx)) return false;
+        uint64_t b = isakmp_cpu_thread_ns();
+        samples[n++] = (b - a + batch / 2) / batch;
+        spent = b - start;
+    }
+    qsort(samples, n, sizeof samples[0], cmp_u64);
+    m->samples = n;
+    m->batch = batch;
+    m->min_ns = samples[0];
+    m->max_ns = samples[n - 1];
+    m->median_ns = n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2] + 1) / 2;
+    if (m->median_ns == 0) m->median_ns = 1;  /* the table wants positive figures */
+    return true;
+}
+
+/* ---- results -------------------------------------------------------- */
+
+struct result {
+    enum isakmp_cost_kind kind;
+    uint16_t group;
+    uint32_t bits;
+    const char *policy;         /* "full", "short", "-" */
+    char algorithm[24];         /* group name, "aes256", "sha1", "rsa" ... */
+    bool in_table;              /* written to the cost table */
+    struct measurement m;
+};
+
+struct calib {
+    const struct options *o;
+    struct isakmp_drbg *rng;
+    struct result r[MAX_RESULTS];
+    size_t n;
+};
+
+static bool record(struct calib *c, enum isakmp_cost_kind kind, uint16_t group, uint32_t bits,
+                   const char *policy, const char *alg, bool in_table, op_fn op, void *ctx)
+{
+    if (c->n == MAX_RESULTS) {
+        fprintf(stderr, "isakmp calibrate: more than %d items\n", MAX_RESULTS);
+        return false;
+    }
+    struct result *r = &c->r[c->n];
+    memset(r, 0, sizeof *r);
+    r->kind = kind;
+    r->group = group;
+    r->bits = bits;
+    r->policy = policy;
+    snprintf(r->algorithm, sizeof r->algorithm, "%s", alg);
+    r->in_table = in_table;
+    if (!measure(op, ctx, c->o->budget_s, &r->m)) {
+        fprintf(stderr, "isakmp calibrate: %s %s (group %u, %u bits) failed\n",
+                isakmp_cost_kind_name(kind), alg, group, bits);
+        return false;
+    }
+    c->n++;
+    return true;
+}
+
+/* ---- Diffie-Hellman ------------------------------------------------- */
+
+struct dh_ctx {
+    uint16_t group;
+    struct isakmp_dh_exp_policy pol;
+    struct isakmp_drbg *rng;
+    struct isakmp_dh_key *key;
+    uint8_t peer[ISAKMP_DH_MAX_PUBLIC];
+    size_t peer_len;
+    uint8_t shared[ISAKMP_DH_MAX_SHARED];
+};
+
+static bool op_dh_generate(void *p)
+{
+    struct dh_ctx *d = p;
+    struct isakmp_dh_key *k = NULL;
+    if (isakmp_dh_generate(d->group, &d->pol, isakmp_drbg_random, d->rng, NULL, &k, NULL) != ISAKMP_DH_OK)
+        return false;
+    isakmp_dh_key_free(k);
+    return true;
+}
+
+static bool op_dh_compute(void *p)
+{
+    struct dh_ctx *d = p;
+    size_t len;
+    return isakmp_dh_compute(d->key, d->peer, d->peer_len, d->shared, sizeof d->shared, &len,
+                             NULL, NULL) == ISAKMP_DH_OK;
+}
+
+static bool calibrate_dh(struct calib *c, uint16_t group)
+{
+    const struct isakmp_dh_group_info *gi = isakmp_dh_group(group);
+    bool has_short = gi->type == ISAKMP_DH_TYPE_MODP && gi->short_exp_bits < gi->full_exp_bits;
+    for (int s = 0; s < (has_short ? 2 : 1); s++) {
+        struct dh_ctx d = { .group = group, .rng = c->rng };
+        d.pol.kind = s ? ISAKMP_DH_EXP_SHORT : ISAKMP_DH_EXP_FULL;
+        uint32_t bits = s ? gi->short_exp_bits : gi->full_exp_bits;
+        const char *pol = s ? "short" : "full";
+        struct isakmp_dh_key *peer = NULL;
+        bool ok = isakmp_dh_generate(group, &d.pol, isakmp_drbg_random, c->rng, NULL, &d.key, NULL) == ISAKMP_DH_OK
+               && isakmp_dh_generate(group, &d.pol, isakmp_drbg_random, c->rng, NULL, &peer, NULL) == ISAKMP_DH_OK;
+        if (ok) {
+            const uint8_t *pub = isakmp_dh_public(peer, &d.peer_len);
+            memcpy(d.peer, pub, d.peer_len);
+            ok = record(c, ISAKMP_COST_DH_GENERATE, group, bits, pol, gi->name, true, op_dh_generate, &d)
+              && record(c, ISAKMP_COST_DH_COMPUTE, group, bits, pol, gi->name, true, op_dh_compute, &d);
+        } else {
+            fprintf(stderr, "isakmp calibrate: group %u: key generation failed\n", group);
+        }
+        isakmp_dh_key_free(peer);
+        isakmp_dh_key_free(d.key);
+        isakmp_wipe(d.shared, sizeof d.shared);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/* ---- RSA (Nettle directly: the engine's rsa.h is not needed to time
+ *      the same Nettle primitives it uses) -------------------------------- */
+
+static void rsa_random(void *ctx, size_t len, uint8_t *dst)
+{
+    isakmp_drbg_generate(ctx, dst, len);
+}
+
+struct rsa_ctx {
+    struct rsa_public_key pub;
+    struct rsa_private_key key;
+    struct isakmp_drbg *rng;
+    uint8_t digest[32], plain[32], out[64];
+    mpz_t sig, ct;
+};
+
+static bool op_rsa_sign(void *p)
+{
+    struct rsa_ctx *r = p;
+    return rsa_pkcs1_sign_tr(&r->pub, &r->key, r->rng, rsa_random, sizeof r->digest, r->digest, r->sig) == 1;
+}
+static bool op_rsa_verify(void *p)
+{
+    struct rsa_ctx *r = p;
+    return rsa_pkcs1_verify(&r->pub, sizeof r->digest, r->digest, r->sig) == 1;
+}
+static bool op_rsa_encrypt(void *p)
+{
+    struct rsa_ctx *r = p;
+    return rsa_encrypt(&r->pub, r->rng, rsa_random, sizeof r->plain, r->plain, r->ct) == 1;
+}
+static bool op_rsa_decrypt(void *p)
+{
+    struct rsa_ctx *r = p;
+    size_t len = sizeof r->out;
+    return rsa_decrypt_tr(&r->pub, &r->key, r->rng, rsa_random, &len, r->out, r->ct) == 1
+        && len == sizeof r->plain;
+}
+
+static bool calibrate_rsa(struct calib *c, unsigned bits)
+{
+    struct rsa_ctx r = { .rng = c->rng };
+    rsa_public_key_init(&r.pub);
+    rsa_private_key_init(&r.key);
+    mpz_inits(r.sig, r.ct, NULL);
+    mpz_set_ui(r.pub.e, 65537);
+    isakmp_drbg_generate(c->rng, r.digest, sizeof r.digest);
+    isakmp_drbg_generate(c->rng, r.plain, sizeof r.plain);
+    bool ok = rsa_generate_keypair(&r.pub, &r.key, c->rng, rsa_random, NULL, NULL, bits, 0) == 1
+           && op_rsa_sign(&r) && op_rsa_encrypt(&r);
+    if (!ok) fprintf(stderr, "isakmp calibrate: RSA-%u key generation failed\n", bits);
+    ok = ok && record(c, ISAKMP_COST_RSA_SIGN, 0, bits, "-", "rsa-pkcs1", true, op_rsa_sign, &r)
+            && record(c, ISAKMP_COST_RSA_VERIFY, 0, bits, "-", "rsa-pkcs1", true, op_rsa_verify, &r)
+            && record(c, ISAKMP_COST_RSA_ENCRYPT, 0, bits, "-", "rsa-pkcs1", true, op_rsa_encrypt, &r)
+            && record(c, ISAKMP_COST_RSA_DECRYPT, 0, bits, "-", "rsa-pkcs1", true, op_rsa_decrypt, &r);
+    rsa_private_key_clear(&r.key);   /* nettle frees; mpz limbs are a test key's */
+    rsa_public_key_clear(&r.pub);
+    mpz_clears(r.sig, r.ct, NULL);
+    return ok;
+}
+
+/* ---- PRF, cipher, cookie -------------------------------------------- */
+
+struct prf_ctx {
+    uint16_t hash;
+    uint8_t gxy[256], gxi[256], gxr[256], ni[32], nr[32], cky[16];
+    uint8_t skeyid[ISAKMP_HASH_MAX], d[ISAKMP_HASH_MAX], a[ISAKMP_HASH_MAX],
+            e[ISAKMP_HASH_MAX], key[2 * ISAKMP_HASH_MAX], iv[ISAKMP_HASH_MAX];
+};
+
+/* One phase-1 key schedule as RFC 2409 §5 / App. B (signature auth), a
+ * 32-byte cipher key (expanded when the hash is shorter). */
+static bool op_prf(void *p)
+{
+    struct prf_ctx *x = p;
+    size_t n = isakmp_hash_len(x->hash);
+    uint8_t b0 = 0, b1 = 1, b2 = 2;
+    uint8_t nn[64];     /* SKEYID's key is Ni_b | Nr_b */
+    memcpy(nn, x->ni, 32);
+    memcpy(nn + 32, x->nr, 32);
+    struct isakmp_bytes vs[] = { ISAKMP_BYTES(x->gxy, 256) };
+    struct isakmp_bytes vd[] = { ISAKMP_BYTES(x->gxy, 256), ISAKMP_BYTES(x->cky, 16), ISAKMP_BYTES(&b0, 1) };
+    struct isakmp_bytes va[] = { ISAKMP_BYTES(x->d, n), ISAKMP_BYTES(x->gxy, 256), ISAKMP_BYTES(x->cky, 16), ISAKMP_BYTES(&b1, 1) };
+    struct isakmp_bytes ve[] = { ISAKMP_BYTES(x->a, n), ISAKMP_BYTES(x->gxy, 256), ISAKMP_BYTES(x->cky, 16), ISAKMP_BYTES(&b2, 1) };
+    if (!isakmp_prf(x->hash, nn, 64, vs, 1, x->skeyid) ||
+        !isakmp_prf(x->hash, x->skeyid, n, vd, 3, x->d) ||
+        !isakmp_prf(x->hash, x->skeyid, n, va, 4, x->a) ||
+        !isakmp_prf(x->hash, x->skeyid, n, ve, 4, x->e))
+        return false;
+    if (n < 32) {   /* K1 = prf(SKEYID_e, 0), K2 = prf(SKEYID_e, K1) */
+        struct isakmp_bytes k0[] = { ISAKMP_BYTES(&b0, 1) };
+        struct isakmp_bytes k1[] = { ISAKMP_BYTES(x->key, n) };
+        if (!isakmp_prf(x->hash, x->e, n, k0, 1, x->key) ||
+            !isakmp_prf(x->hash, x->e, n, k1, 1, x->key + n))
+            return false;
+    }
+    struct isakmp_bytes vi[] = { ISAKMP_BYTES(x->gxi, 256), ISAKMP_BYTES(x->gxr, 256) };
+    return isakmp_hash(x->hash, vi, 2, x->iv);
+}
+
+struct cipher_ctx {
+    uint16_t id;
+    uint8_t key[ISAKMP_CIPHER_KEY_MAX];
+    size_t key_len;
+    uint8_t iv[ISAKMP_CIPHER_BLOCK_MAX];
+    uint8_t msg[256];
+};
+
+static bool op_cipher(void *p)
+{
+    struct cipher_ctx *x = p;
+    return isakmp_cbc_encrypt(x->id, x->key, x->key_len, x->iv, isakmp_cipher_block_size(x->id),
+                              x->msg, x->msg, sizeof x->msg) == ISAKMP_CIPHER_OK;
+}
+
+struct cookie_ctx {
+    uint8_t secret[32], in[54], out[SHA256_DIGEST_SIZE];
+};
+
+/* As engine/isakmp/cookie.c: HMAC-SHA256(secret, addresses | ports | CKY-I). */
+static bool op_cookie(void *p)
+{
+    struct cookie_ctx *x = p;
+    struct hmac_sha256_ctx h;
+    hmac_sha256_set_key(&h, sizeof x->secret, x->secret);
+    hmac_sha256_update(&h, sizeof x->in, x->in);
+    hmac_sha256_digest(&h, sizeof x->out, x->out);
+    return true;
+}
+
+static bool calibrate_symmetric(struct calib *c)
+{
+    bool ok = true;
+    struct prf_ctx px;
+    isakmp_drbg_generate(c->rng, (uint8_t *)&px, sizeof px);
+    size_t nh;
+    const struct isakmp_hash_desc *hl = isakmp_hash_list(&nh);
+    const struct isakmp_hash_desc *hdef = isakmp_hash_by_name(hash_alg_default);
+    for (size_t i = 0; ok && i < nh; i++) {
+        px.hash = hl[i].id;
+        ok = record(c, ISAKMP_COST_PRF, 0, 0, "-", hl[i].name, hdef && hl[i].id == hdef->id,
+                    op_prf, &px);
+    }
+    isakmp_wipe(&px, sizeof px);
+
+    size_t ncph;
+    const struct isakmp_cipher_desc *cl = isakmp_cipher_list(&ncph);
+    uint16_t def_attr = 0;
+    const struct isakmp_cipher_desc *cdef = isakmp_cipher_by_name(cipher_alg_default, &def_attr);
+    for (size_t i = 0; ok && i < ncph; i++) {
+        /* AES at every key length; the others at their default length. */
+        uint16_t attrs[3] = { 0 };
+        size_t na = 1;
+        if (cl[i].key_attr_required) {
+            attrs[0] = 128, attrs[1] = 192, attrs[2] = 256;
+            na = 3;
+        }
+        for (size_t k = 0; ok && k < na; k++) {
+            struct cipher_ctx x = { .id = cl[i].id };
+            char name[24];
+            if (isakmp_cipher_key_len(cl[i].id, attrs[k], &x.key_len) != ISAKMP_CIPHER_OK) continue;
+            isakmp_drbg_generate(c->rng, x.key, x.key_len);
+            isakmp_drbg_generate(c->rng, x.msg, sizeof x.msg);
+            if (attrs[k]) snprintf(name, sizeof name, "%s%u", cl[i].name, attrs[k]);
+            else snprintf(name, sizeof name, "%s", cl[i].name);
+            bool is_def = cdef && cdef->id == cl[i].id && def_attr == attrs[k];
+            /* A random DES key can be weak (2^-52): draw again. */
+            while (isakmp_cipher_key_check(x.id, x.key, x.key_len) == ISAKMP_CIPHER_E_WEAK_KEY)
+                isakmp_drbg_generate(c->rng, x.key, x.key_len);
+            ok = record(c, ISAKMP_COST_CIPHER, 0, 0, "-", name, is_def, op_cipher, &x);
+            isakmp_wipe(&x, sizeof x);
+        }
+    }
+    struct cookie_ctx ck;
+    isakmp_drbg_generate(c->rng, (uint8_t *)&ck, sizeof ck);
+    ok = ok && record(c, ISAKMP_COST_COOKIE, 0, 0, "-", "hmac-sha256", true, op_cookie, &ck);
+    isakmp_wipe(&ck, sizeof ck);
+    return ok;
+}
+
+/* ---- machine -------------------------------------------------------- */
+
+static void cpu_model(char *buf, size_t cap)
+{
+    snprintf(buf, cap, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f) return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "model name", 10) != 0) continue;
+        char *v = strchr(line, ':');
+        if (!v) continue;
+        v++;
+        while (*v == ' ' || *v == '\t') v++;
+        v[strcspn(v, "\n")] = '\0';
+        snprintf(buf, cap, "%s", v);
+        break;
+    }
+    fclose(f);
+}
+
+/* ---- output: stdout table, cost file, database ---------------------- */
+
+static void print_table(const struct calib *c, const char *cpu, long cores)
+{
+    printf("# isakmp calibrate: %s, %ld cores online\n", cpu, cores);
+    printf("# thread CPU time, median per operation, budget %.3f s per item; "
+           "model = cost.h default model; * = in the cost table\n", c->o->budget_s);
+    printf("%-12s %5s %-12s %-6s %5s %7s %12s %12s %7s\n",
+           "kind", "group", "algorithm", "exp", "bits", "samples", "median_us", "model_us", "ratio");
+    for (size_t i = 0; i < c->n; i++) {
+        const struct result *r = &c->r[i];
+        uint64_t model = isakmp_cost_model(r->kind, r->group, r->bits);
+        char ratio[16] = "-";
+        if (model) snprintf(ratio, sizeof ratio, "%.2f", (double)r->m.median_ns / (double)model);
+        printf("%-12s %5u %-12s %-6s %5u %7u %12.3f %12.3f %7s%s\n",
+               isakmp_cost_kind_name(r->kind), r->group, r->algorithm, r->policy, r->bits,
+               r->m.samples, r->m.median_ns / 1e3, model / 1e3, ratio, r->in_table ? " *" : "");
+    }
+}
+
+static bool build_table(const struct calib *c, struct isakmp_cost_table *t)
+{
+    isakmp_cost_table_init(t);
+    for (size_t i = 0; i < c->n; i++) {
+        const struct result *r = &c->r[i];
+        if (r->in_table && !isakmp_cost_set(t, r->kind, r->group, r->bits, r->m.median_ns))
+            return false;
+    }
+    return true;
+}
+
+/* Temp file in the target's directory, then rename: readers see the old
+ * file or the whole new one, never a part.  text == NULL only probes that
+ * the directory takes a new file (before any measurement is made). */
+static bool write_atomic(const char *path, const char *text, size_t len, char *err, size_t errlen)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "%s: name too long", path);
+        return false;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create a file there: %s", path, strerror(errno));
+        return false;
+    }
+    size_t off = 0;
+    while (text && off < len) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        off += (size_t)w;
+    }
+    bool ok = text && off == len && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+    int e = errno;
+    if (close(fd) != 0 && ok) {
+        ok = false;
+        e = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        e = errno;
+    }
+    if (!ok) {
+        unlink(tmp);
+        if (text) snprintf(err, errlen, "%s: %s", path, strerror(e));
+    }
+    return ok || !text;
+}
+
+static bool write_cost_file(const struct calib *c, const char *path, const char *cpu, long cores,
+                            char *err, size_t errlen)
+{
+    static struct isakmp_cost_table t;
+    if (!build_table(c, &t)) {
+        snprintf(err, errlen, "cost table full");
+        return false;
+    }
+    char head[768];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int hl = snprintf(head, sizeof head,
+                      "# isakmp cost table written by 'isakmp calibrate' %s\n"
+                      "# machine: %s, %ld cores; budget %.3f s per item%s\n"
+                      "# KIND GROUP BITS NS: median thread CPU time per operation.\n"
+                      "# prf = one phase-1 key schedule (HMAC-%s); cipher = one 256-byte\n"
+                      "# message (%s CBC); cookie = one HMAC-SHA256 cookie.\n",
+                      when, cpu, cores, c->o->budget_s, c->o->quick ? " (--quick: rough)" : "",
+                      hash_alg_default, cipher_alg_default);
+    char probe[1];
+    size_t need = isakmp_cost_table_format(&t, probe, sizeof probe);
+    char *buf = malloc((size_t)hl + need + 1);
+    if (!buf) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    memcpy(buf, head, (size_t)hl);
+    isakmp_cost_table_format(&t, buf + hl, need + 1);
+    bool ok = write_atomic(path, buf, (size_t)hl + need, err, errlen);
+    free(buf);
+    return ok;
+}
+
+/* The recorder (sim/recorder.h) has no calibration table yet (requested
+ * in notes/requests.md); until it has, this command creates its own two
+ * tables, with IF NOT EXISTS so it adds to an existing results database. */
+static const char calibration_schema[] =
+    "CREATE TABLE IF NOT EXISTS calibration_runs(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  created_utc TEXT NOT NULL,      -- ISO 8601\n"
+    "  cpu_model TEXT NOT NULL,        -- /proc/cpuinfo model name\n"
+    "  cores INTEGER NOT NULL,         -- online\n"
+    "  budget_s REAL NOT NULL,         -- CPU time per item\n"
+    "  quick INTEGER NOT NULL,\n"
+    "  cost_file TEXT                  -- --output, if any\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS calibration(\n"
+    "  run_id INTEGER NOT NULL REFERENCES calibration_runs(id),\n"
+    "  kind TEXT NOT NULL,             -- cost.h kind name\n"
+    "  dh_group INTEGER NOT NULL,      -- IKE group, 0 when not DH\n"
+    "  bits INTEGER NOT NULL,          -- exponent bits (DH), modulus bits (RSA), else 0\n"
+    "  exp_policy TEXT NOT NULL,       -- full/short for DH, '-' otherwise\n"
+    "  algorithm TEXT NOT NULL,        -- group name, hash or cipher name\n"
+    "  samples INTEGER NOT NULL,\n"
+    "  batch INTEGER NOT NULL,         -- operations per sample\n"
+    "  median_ns INTEGER NOT NULL,\n"
+    "  min_ns INTEGER NOT NULL,\n"
+    "  max_ns INTEGER NOT NULL,\n"
+    "  model_ns INTEGER NOT NULL,      -- cost.h default model, for comparison\n"
+    "  in_cost_table INTEGER NOT NULL  -- 1 when this figure is the table's entry\n"
+    ");\n";
+
+static bool write_db(const struct calib *c, const char *path, const char *cpu, long cores,
+                     char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    bool ok = false;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, calibration_schema, NULL, NULL, NULL) != SQLITE_OK)
+        goto out;
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (sqlite3_prepare_v2(db, "INSERT INTO calibration_runs(created_utc,cpu_model,cores,budget_s,quick,cost_file)"
+                               " VALUES(?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_text(st, 1, when, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, cpu, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, cores);
+    sqlite3_bind_double(st, 4, c->o->budget_s);
+    sqlite3_bind_int(st, 5, c->o->quick);
+    if (c->o->output) sqlite3_bind_text(st, 6, c->o->output, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(st, 6);
+    if (sqlite3_step(st) != SQLITE_DONE) goto out;
+    sqlite3_finalize(st);
+    st = NULL;
+    sqlite3_int64 run = sqlite3_last_insert_rowid(db);
+    if (sqlite3_prepare_v2(db, "INSERT INTO calibration VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    for (size_t i = 0; i < c->n; i++) {
+        const struct result *r = &c->r[i];
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_text(st, 2, isakmp_cost_kind_name(r->kind), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, r->group);
+        sqlite3_bind_int64(st, 4, r->bits);
+        sqlite3_bind_text(st, 5, r->policy, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, r->algorithm, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 7, (int)r->m.samples);
+        sqlite3_bind_int(st, 8, (int)r->m.batch);
+        sqlite3_bind_int64(st, 9, (sqlite3_int64)r->m.median_ns);
+        sqlite3_bind_int64(st, 10, (sqlite3_int64)r->m.min_ns);
+        sqlite3_bind_int64(st, 11, (sqlite3_int64)r->m.max_ns);
+        sqlite3_bind_int64(st, 12, (sqlite3_int64)isakmp_cost_model(r->kind, r->group, r->bits));
+        sqlite3_bind_int(st, 13, r->in_table);
+        if (sqlite3_step(st) != SQLITE_DONE) goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    ok = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+out:
+    if (!ok) snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+    if (st) sqlite3_finalize(st);
+    if (db) {
+        if (!ok) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(db);
+    }
+    return ok;
+}
+
+/* ---- --check -------------------------------------------------------- */
+
+static int check_file(const char *path)
+{
+    static struct isakmp_cost_table t;
+    char err[512];
+    isakmp_cost_table_init(&t);
+    if (!isakmp_cost_table_load(&t, path, err, sizeof err)) {
+        fprintf(stderr, "isakmp calibrate: %s\n", err);
+        return CLI_FAILED;
+    }
+    printf("# %s: %zu entries, model %s\n", path, t.n, t.model_fallback ? "on" : "off");
+    for (size_t i = 0; i < t.n; i++)
+        printf("%s %u %u %llu\n", isakmp_cost_kind_name(t.e[i].kind), t.e[i].group,
+               t.e[i].bits, (unsigned long long)t.e[i].ns);
+    return CLI_OK;
+}
+
+/* ---- main ----------------------------------------------------------- */
+
+static int calibrate_main(int argc, char **argv)
+{
+    static struct calib c;
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc != CLI_OK) return rc;
+    if (o.check) return check_file(o.check);
+
+    char err[PATH_MAX + 256];
+    if (o.output && !write_atomic(o.output, NULL, 0, err, sizeof err)) {
+        fprintf(stderr, "isakmp calibrate: %s\n", err);
+        return CLI_FAILED;
+    }
+    if (isakmp_cpu_thread_ns() == 0) {
+        fprintf(stderr, "isakmp calibrate: the thread CPU clock is not available\n");
+        return CLI_FAILED;
+    }
+    static const uint8_t seed[] = "isakmp calibrate";
+    memset(&c, 0, sizeof c);
+    c.o = &o;
+    c.rng = isakmp_drbg_new(seed, sizeof seed - 1, 0, 0);
+    if (!c.rng) {
+        fprintf(stderr, "isakmp calibrate: out of memory\n");
+        return CLI_FAILED;
+    }
+    bool ok = true;
+    for (size_t i = 0; ok && i < o.n_groups; i++) ok = calibrate_dh(&c, o.groups[i]);
+    for (size_t i = 0; ok && i < o.n_rsa; i++) ok = calibrate_rsa(&c, o.rsa_bits[i]);
+    ok = ok && calibrate_symmetric(&c);
+    isakmp_drbg_free(c.rng);
+    if (!ok) return CLI_FAILED;
+
+    char cpu[256];
+    cpu_model(cpu, sizeof cpu);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    print_table(&c, cpu, cores);
+    if (fflush(stdout) != 0) return CLI_FAILED;
+    if (o.output && !write_cost_file(&c, o.output, cpu, cores, err, sizeof err)) {
+        fprintf(stderr, "isakmp calibrate: %s\n", err);
+        return CLI_FAILED;
+    }
+    if (o.db && !write_db(&c, o.db, cpu, cores, err, sizeof err)) {
+        fprintf(stderr, "isakmp calibrate: %s\n", err);
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+const struct cli_command cli_cmd_calibrate = {
+    .name = "calibrate",
+    .summary = "measure this machine's cryptographic costs into a cost table",
+    .usage = usage,
+    .main = calibrate_main,
+};

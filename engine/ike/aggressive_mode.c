@@ -1,0 +1,279 @@
+/* Aggressive Mode, pre-shared keys, RFC 2409 §5 and §5.4:
+ *     I -> R  HDR, SA, KE, Ni, IDii               (1)
+ *     R -> I  HDR, SA, KE, Nr, IDir, HASH_R       (2)
+ *     I -> R  HDR, HASH_I                         (3)
+ * The identities travel in the clear and HASH_R can be attacked offline
+ * by anyone who sees message 2 (the weak-PSK lab).  With RSA signatures
+ * (§5.1) SIG_R / SIG_I replace HASH_R / HASH_I; with public key
+ * encryption (§5.2) the ID and nonce bodies travel encrypted to the
+ * other side's RSA key (and the identities are no longer in the clear). */
+#include "ike/ike.h"
+#include "isakmp/secmem.h"
+
+#include <string.h>
+
+#define PL FW_PL
+
+static enum fw_verdict fail(struct fw_ctx *c, enum isakmp_fail_reason r, uint16_t notify)
+{
+    c->reason = r;
+    c->notify = notify;
+    return FW_FAIL;
+}
+
+static bool keep(struct isakmp_engine *e, uint8_t **dst, size_t *dst_len, const void *p, size_t n)
+{
+    fw_free(e, *dst);
+    *dst = fw_memdup(e, p, n);
+    *dst_len = n;
+    return *dst != NULL;
+}
+
+static void header(struct fw_mbuf *b, uint8_t *buf, size_t cap, const struct fw_sa *sa)
+{
+    fw_mb_init(b, buf, cap);
+    fw_mb_header(b, sa->cky_i, sa->cky_r, ISAKMP_XCHG_AGGRESSIVE, 0, 0);
+}
+
+/* Our KE and nonce; initiator: Ni/g^xi, responder: Nr/g^xr. */
+static bool make_ke_nonce(struct fw_ctx *c, uint16_t group, bool initiator)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    if (!ike_make_ke(c, group, &k->dh))
+        return false;
+    size_t len;
+    const uint8_t *pub = ike_dh_public(k->dh, &len);
+    if (!keep(c->e, initiator ? &k->gxi : &k->gxr, initiator ? &k->gxi_len : &k->gxr_len, pub, len))
+        return false;
+    return ike_sa_nonce(c->e, initiator ? &k->ni : &k->nr, initiator ? &k->ni_len : &k->nr_len);
+}
+
+static enum fw_verdict shared_keys(struct fw_ctx *c, const uint8_t *peer, size_t len)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    uint8_t gxy[IKE_MAX_DH];
+    size_t gxy_len = 0;
+    bool ok = ike_dh_shared(c->e, k->dh, peer, len, gxy, &gxy_len);
+    ike_dh_free(c->e, k->dh);
+    k->dh = NULL;
+    if (!ok)
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    ok = ike_derive_phase1(c, gxy, gxy_len);
+    isakmp_wipe(gxy, sizeof gxy);
+    return ok ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
+
+static bool id_matches(const struct isakmp_identity *want, const struct isakmp_identity *got)
+{
+    return !want->type || (want->type == got->type && want->len == got->len &&
+                           memcmp(want->data, got->data, want->len) == 0);
+}
+
+static void established(struct fw_ctx *c)
+{
+    fw_xchg_complete(c, c->x);
+    fw_sa_established(c, &ike_of(c->sa)->t);
+}
+
+enum fw_verdict ike_aggressive_initiate(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_sa_get(c);
+    if (!k)
+        return FW_FAIL;
+    /* One KE goes out with the offer, so every transform must use its
+     * group; and message 2's shape depends on the method: one for all. */
+    uint16_t group = c->sa->ini->offer[0].group, auth = c->sa->ini->offer[0].auth;
+    /* Revised public key encryption needs the negotiated cipher before
+     * message 1 could name it: Main Mode only here. */
+    if (auth == ISAKMP_AUTH_RSA_REV_ENC)
+        return FW_FAIL;
+    for (size_t i = 0; i < c->sa->ini->n_offer; i++)
+        if (!ike_p1_supported(c->e, &c->sa->ini->offer[i]) || c->sa->ini->offer[i].group != group ||
+            c->sa->ini->offer[i].auth != auth)
+            return FW_FAIL;
+    if (auth == ISAKMP_AUTH_PSK && !ike_find_psk(c, &c->sa->ini->peer_id_expected)) {
+        c->reason = ISAKMP_FAIL_NO_CREDENTIAL;
+        return FW_FAIL;
+    }
+    if (!make_ke_nonce(c, group, true))
+        return FW_FAIL;
+    uint8_t buf[FW_MAX_MSG], id[IKE_ID_BODY_MAX];
+    size_t id_len = ike_my_id_body(c->e, c->sa, id);
+    struct fw_mbuf b;
+    header(&b, buf, sizeof buf, c->sa);
+    size_t sa_at = b.len;
+    ike_put_p1_sa(&b, c->e->doi->doi, c->sa->ini->offer, c->sa->ini->n_offer);
+    fw_mb_payload(&b, ISAKMP_PL_KE, k->gxi, k->gxi_len);
+    if (auth == ISAKMP_AUTH_RSA_ENC) {
+        /* §5.2: <IDii_b>PubKey_r, <Ni_b>PubKey_r. */
+        if (!ike_pke_put_id_nonce(c, &b, true))
+            return FW_FAIL;
+    } else {
+        fw_mb_payload(&b, ISAKMP_PL_NONCE, k->ni, k->ni_len);
+        fw_mb_payload(&b, ISAKMP_PL_ID, id, id_len);
+    }
+    ike_put_vendor_ids(&b);
+    if (b.err || !keep(c->e, &k->sai_b, &k->sai_b_len, b.b + sa_at + 4, fw_get16(b.b + sa_at + 2) - 4u))
+        return FW_FAIL;
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
+}
+
+static enum fw_verdict r_msg1(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_sa_get(c);
+    if (!k)
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_note_vendor_ids(c->sa, c->m);
+    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct fw_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    const struct fw_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct fw_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    uint8_t prop_no = 0;
+    struct isakmp_bytes raw = { 0 };
+    uint16_t n = ike_choose_p1(c->e, sa->body, sa->body_len, 0, &k->t, &prop_no, &raw);
+    if (n)
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+    if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)      /* see ike_aggressive_initiate */
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+    k->have_t = true;
+    if (ke->body_len != ike_dh_public_len(k->t.group))
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
+        uint16_t n = ike_pke_take_id_nonce(c, true);
+        if (n)
+            return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+    } else {
+        if (!ike_sa_take_nonce(c->e, no, &k->ni, &k->ni_len))
+            return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+        if (!ike_parse_id(id->body, id->body_len, &k->peer_id))
+            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+    }
+    if (k->t.auth == ISAKMP_AUTH_PSK ? !ike_find_psk(c, &k->peer_id)
+                                     : !ike_rsa_have_peer(c->e, c->sa, &k->peer_id))
+        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
+    if (!keep(c->e, &k->sai_b, &k->sai_b_len, sa->body, sa->body_len) ||
+        !keep(c->e, &k->gxi, &k->gxi_len, ke->body, ke->body_len) ||
+        !make_ke_nonce(c, k->t.group, false))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    enum fw_verdict v = shared_keys(c, k->gxi, k->gxi_len);
+    if (v != FW_OK)
+        return v;
+    uint8_t buf[FW_MAX_MSG], myid[IKE_ID_BODY_MAX];
+    size_t myid_len = ike_my_id_body(c->e, c->sa, myid);
+    struct fw_mbuf b;
+    header(&b, buf, sizeof buf, c->sa);
+    ike_put_p1_reply(&b, c->e->doi->doi, prop_no, &raw);
+    fw_mb_payload(&b, ISAKMP_PL_KE, k->gxr, k->gxr_len);
+    if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
+        if (!ike_pke_put_id_nonce(c, &b, false))
+            return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    } else {
+        fw_mb_payload(&b, ISAKMP_PL_NONCE, k->nr, k->nr_len);
+        fw_mb_payload(&b, ISAKMP_PL_ID, myid, myid_len);
+    }
+    if (!ike_put_auth(c, &b, false, myid, myid_len))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_put_vendor_ids(&b);
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
+
+static enum fw_verdict i_msg2(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    ike_note_vendor_ids(c->sa, c->m);
+    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct fw_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    const struct fw_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct fw_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    uint16_t n = ike_check_p1_reply(c->sa, sa->body, sa->body_len, &k->t);
+    if (n)
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+    if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)      /* see ike_aggressive_initiate */
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+    k->have_t = true;
+    if (ke->body_len != ike_dh_public_len(k->t.group))
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    uint8_t idb[IKE_ID_BODY_MAX];
+    size_t idb_len;
+    if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
+        if ((n = ike_pke_take_id_nonce(c, false)) != 0)
+            return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+        idb_len = ike_peer_id_body(k, idb);
+    } else {
+        if (!ike_sa_take_nonce(c->e, no, &k->nr, &k->nr_len))
+            return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+        if (!ike_parse_id(id->body, id->body_len, &k->peer_id))
+            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+        idb_len = id->body_len;
+        memcpy(idb, id->body, idb_len);
+    }
+    if (!id_matches(&c->sa->ini->peer_id_expected, &k->peer_id))
+        return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+    if (!keep(c->e, &k->gxr, &k->gxr_len, ke->body, ke->body_len))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    enum fw_verdict v = shared_keys(c, k->gxr, k->gxr_len);
+    if (v != FW_OK)
+        return v;
+    if ((n = ike_check_auth(c, false, idb, idb_len)) != 0)
+        return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+    uint8_t buf[FW_MAX_MSG], myid[IKE_ID_BODY_MAX];
+    size_t myid_len = ike_my_id_body(c->e, c->sa, myid);
+    struct fw_mbuf b;
+    header(&b, buf, sizeof buf, c->sa);
+    if (!ike_put_auth(c, &b, true, myid, myid_len) || !fw_xchg_send(c, c->x, &b, false, false))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    established(c);
+    return FW_OK;
+}
+
+static enum fw_verdict r_msg3(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    uint8_t id[IKE_ID_BODY_MAX];
+    /* HASH_I covers IDii_b as the initiator sent it in message 1. */
+    size_t id_len = ike_peer_id_body(k, id);
+    uint16_t n = ike_check_auth(c, true, id, id_len);
+    if (n)
+        return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+    for (unsigned i = 0; i < fw_msg_count(c->m, ISAKMP_PL_N); i++) {
+        const struct fw_payload *n = fw_msg_find(c->m, ISAKMP_PL_N, i);
+        if (n->body_len >= 8 && fw_get16(n->body + 6) == ISAKMP_N_INITIAL_CONTACT)
+            fw_initial_contact(c->e, c->sa);
+    }
+    established(c);
+    return FW_OK;
+}
+
+#define M1 (PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_ID))
+static const struct fw_step steps[] = {
+    { 1, true, FW_CLEAR, M1, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CR),
+      M1 | PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_VID), r_msg1, 0 },
+    /* Messages 2 and 3 by authentication method (RFC 2409 §5.4, §5.1). */
+    { 2, false, FW_CLEAR, M1 | PL(ISAKMP_PL_HASH),
+      PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_HASH), i_msg2, ISAKMP_AUTH_PSK },
+    { 2, false, FW_CLEAR, M1 | PL(ISAKMP_PL_HASH),
+      PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_HASH), i_msg2, ISAKMP_AUTH_RSA_ENC },
+    { 2, false, FW_CLEAR, M1 | PL(ISAKMP_PL_SIG),
+      PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_SIG), i_msg2, ISAKMP_AUTH_RSA_SIG },
+    /* Some implementations encrypt message 3; RFC 2409 §5.4 does not. */
+    { 3, true, FW_EITHER, PL(ISAKMP_PL_HASH),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D),
+      0, r_msg3, ISAKMP_AUTH_PSK },
+    { 3, true, FW_EITHER, PL(ISAKMP_PL_HASH),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D),
+      0, r_msg3, ISAKMP_AUTH_RSA_ENC },
+    { 3, true, FW_EITHER, PL(ISAKMP_PL_SIG),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT),
+      0, r_msg3, ISAKMP_AUTH_RSA_SIG },
+};
+
+const struct fw_exchange_def ike_aggressive_mode = {
+    .type = ISAKMP_XCHG_AGGRESSIVE,
+    .phase = 1,
+    .n_msgs = 3,
+    .steps = steps,
+    .n_steps = sizeof steps / sizeof steps[0],
+};

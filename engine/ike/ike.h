@@ -1,0 +1,183 @@
+/* IKEv1 (RFC 2409) on the ISAKMP framework: internal declarations shared
+ * by the modes (main_mode.c, aggressive_mode.c, quick_mode.c), the key
+ * material (ike_keys.c), phase-1 proposals (ike_proposal.c) and the ops
+ * table the framework calls (ike_ops.c). */
+#ifndef ISAKMP_IKE_H
+#define ISAKMP_IKE_H
+
+#include "isakmp/framework.h"
+#include "isakmp/wire.h"
+#include "ike/ike_crypto.h"
+
+#define IKE_NONCE_MAX 256
+#define IKE_NONCE_LEN 32          /* what we send (RFC 2409: 8..256) */
+#define IKE_ID_BODY_MAX (4 + ISAKMP_ID_MAX)
+
+/* Per phase-1 SA state (fw_sa.kx). */
+struct ike_sa {
+    struct isakmp_p1_transform t;   /* chosen transform */
+    bool have_t;
+    const uint8_t *psk;             /* into the engine's config copy */
+    size_t psk_len;
+    struct ike_dh *dh;              /* our key pair until g^xy is known */
+    uint8_t *gxi, *gxr;             /* public values (counted) */
+    size_t gxi_len, gxr_len;
+    uint8_t *ni, *nr;               /* nonces (counted, exact size) */
+    size_t ni_len, nr_len;
+    uint8_t *sai_b;                 /* initiator's SA payload body (counted) */
+    size_t sai_b_len;
+    uint8_t skeyid[IKE_MAX_HASH], skeyid_d[IKE_MAX_HASH];
+    uint8_t skeyid_a[IKE_MAX_HASH], skeyid_e[IKE_MAX_HASH];
+    size_t prf_len;
+    uint8_t enc_key[64];
+    size_t enc_key_len, block;
+    bool keys;
+    uint16_t ke_group;              /* group of our KE (Aggressive: from the offer) */
+    struct isakmp_identity peer_id; /* as received */
+};
+
+/* Per Quick Mode state (fw_xchg.kx). */
+struct ike_qm {
+    struct isakmp_p2_proposal *offer;   /* initiator: what we offered (counted) */
+    size_t n_offer;
+    struct isakmp_p2_proposal chosen;
+    uint32_t spi_in[ISAKMP_P2_MAX_PROTOCOLS];   /* ours, per protocol of the offer/choice */
+    uint32_t spi_out[ISAKMP_P2_MAX_PROTOCOLS];
+    uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+    size_t ni_len, nr_len;
+    struct ike_dh *dh;
+    uint8_t *gxy;                   /* PFS g^xy (counted) */
+    size_t gxy_len;
+    bool has_ids;
+    uint8_t idci[IKE_ID_BODY_MAX], idcr[IKE_ID_BODY_MAX];
+    size_t idci_len, idcr_len;
+    bool commit;
+    struct fw_child child;          /* filled when keys are known */
+    uint32_t responder_life;        /* RESPONDER-LIFETIME seconds (0: none) */
+};
+
+static inline struct ike_sa *ike_of(const struct fw_sa *sa) { return (struct ike_sa *)sa->kx; }
+
+/* ---- exchanges (tables in each mode's file) -------------------------------- */
+extern const struct fw_exchange_def ike_main_mode;
+extern const struct fw_exchange_def ike_aggressive_mode;
+extern const struct fw_exchange_def ike_quick_mode;
+enum fw_verdict ike_main_initiate(struct fw_ctx *c);
+enum fw_verdict ike_aggressive_initiate(struct fw_ctx *c);
+enum fw_verdict ike_quick_initiate(struct fw_ctx *c);
+enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct fw_mbuf *reply,
+                                         uint8_t *blob, size_t *blob_len);
+bool ike_main_stateless_resume(struct fw_ctx *c, const uint8_t *blob, size_t blob_len);
+
+/* ---- common pieces (ike_common.c) ---------------------------------------- */
+/* The ike_sa of c->sa, created on first use. */
+struct ike_sa *ike_sa_get(struct fw_ctx *c);
+void ike_sa_free(struct isakmp_engine *e, struct fw_sa *sa);
+/* Fill a nonce of IKE_NONCE_LEN random bytes. */
+void ike_nonce(struct isakmp_engine *e, uint8_t *n, size_t *len);
+/* Phase-1 nonces, held in counted allocations of their exact size: a
+ * fresh one of ours, or the peer's (8..256 bytes; false: bad length or
+ * no memory). */
+bool ike_sa_nonce(struct isakmp_engine *e, uint8_t **n, size_t *len);
+bool ike_sa_take_nonce(struct isakmp_engine *e, const struct fw_payload *p, uint8_t **n, size_t *len);
+/* Copy a received nonce (8..256 bytes).  False: bad length. */
+bool ike_take_nonce(const struct fw_payload *p, uint8_t *n, size_t *len);
+/* Our phase-1 identity as an ID payload body (type|proto|port|data). */
+size_t ike_my_id_body(const struct isakmp_engine *e, const struct fw_sa *sa, uint8_t *out);
+/* Parse an ID payload body into an identity.  False: malformed. */
+bool ike_parse_id(const uint8_t *body, size_t len, struct isakmp_identity *id);
+/* The PSK for a peer: by identity when given and listed, else by address. */
+const struct isakmp_psk *ike_psk_lookup(const struct isakmp_engine *e, const struct isakmp_addr *a,
+                                        const struct isakmp_identity *peer_id);
+/* Find the PSK for the peer of c->sa and keep it in its ike_sa. */
+bool ike_find_psk(struct fw_ctx *c, const struct isakmp_identity *peer_id);
+/* Our KE: a fresh pair (or the engine's reused one); the public value is
+ * copied to *pub_out (counted). */
+bool ike_make_ke(struct fw_ctx *c, uint16_t group, struct ike_dh **dh);
+/* Remember what the peer's vendor IDs announce (DPD). */
+void ike_note_vendor_ids(struct fw_sa *sa, const struct fw_msg *m);
+/* Vendor IDs we send (DPD). */
+void ike_put_vendor_ids(struct fw_mbuf *b);
+
+/* ---- phase-1 proposals (ike_proposal.c) ----------------------------------- */
+/* Append an SA payload offering `t` (one proposal, n transforms). */
+void ike_put_p1_sa(struct fw_mbuf *b, uint32_t doi, const struct isakmp_p1_transform *t, size_t n);
+/* Responder: choose from the initiator's SA body the first transform that
+ * matches one of ours (and `group` when nonzero).  Returns 0, *out and the
+ * chosen proposal number and raw transform (to echo it), or the Notify
+ * type (NO-PROPOSAL-CHOSEN, BAD-PROPOSAL-SYNTAX, DOI-NOT-SUPPORTED,
+ * SITUATION-NOT-SUPPORTED, PAYLOAD-MALFORMED). */
+uint16_t ike_choose_p1(const struct isakmp_engine *e, const uint8_t *sa_body, size_t len,
+                       uint16_t group, struct isakmp_p1_transform *out,
+                       uint8_t *prop_no, struct isakmp_bytes *raw_xf);
+/* The responder's reply SA payload: the chosen transform echoed. */
+void ike_put_p1_reply(struct fw_mbuf *b, uint32_t doi, uint8_t prop_no,
+                      const struct isakmp_bytes *raw_xf);
+/* Initiator: the responder's SA must hold exactly one transform that we
+ * offered.  Returns 0 and *out, or a Notify type. */
+uint16_t ike_check_p1_reply(const struct fw_sa *sa, const uint8_t *sa_body, size_t len,
+                            struct isakmp_p1_transform *out);
+bool ike_p1_supported(const struct isakmp_engine *e, const struct isakmp_p1_transform *t);
+
+/* ---- key material (ike_keys.c) -------------------------------------------- */
+/* SKEYID..SKEYID_e, the cipher key and the phase-1 IV from g^xy (PSK). */
+bool ike_derive_phase1(struct fw_ctx *c, const uint8_t *gxy, size_t gxy_len);
+/* HASH_I (initiator = true) or HASH_R over id_body. */
+bool ike_hash_auth(const struct fw_sa *sa, bool initiator, const uint8_t *id_body,
+                   size_t id_len, uint8_t *out, size_t *out_len);
+/* prf(SKEYID_a, parts...). */
+bool ike_prf_a(const struct fw_sa *sa, const struct ike_iov *v, size_t n, uint8_t *out,
+               size_t *out_len);
+/* KEYMAT for one protocol/SPI (RFC 2409 §5.5), expanded to out_len. */
+bool ike_keymat(const struct fw_sa *sa, const struct ike_qm *q, uint8_t protocol,
+                uint32_t spi, size_t spi_len, uint8_t *out, size_t out_len);
+
+/* ---- RSA signatures (ike_rsa.c) -------------------------------------------- */
+#define IKE_MAX_SIG 1024                  /* 8192-bit modulus */
+bool ike_rsa_sign(struct isakmp_engine *e, const uint8_t *hash, size_t hash_len,
+                  uint8_t *sig, size_t cap, size_t *sig_len);
+bool ike_rsa_verify(struct isakmp_engine *e, const struct fw_sa *sa, const struct isakmp_identity *id,
+                    const uint8_t *hash, size_t hash_len, const uint8_t *sig, size_t sig_len);
+bool ike_rsa_have_peer(const struct isakmp_engine *e, const struct fw_sa *sa,
+                       const struct isakmp_identity *id);
+bool ike_rsa_encrypt_to_peer(struct isakmp_engine *e, const struct fw_sa *sa,
+                             const struct isakmp_identity *id, const uint8_t *in, size_t len,
+                             uint8_t *out, size_t cap, size_t *out_len);
+bool ike_rsa_decrypt(struct isakmp_engine *e, const uint8_t *in, size_t len,
+                     uint8_t *out, size_t cap, size_t *out_len);
+
+/* ---- public key encryption (ike_pke.c) ----------------------------------- */
+/* ID and NONCE payloads with bodies encrypted to the peer's key (ours
+ * from ike_my_id_body and k->ni / k->nr). */
+bool ike_pke_put_id_nonce(struct fw_ctx *c, struct fw_mbuf *b, bool initiator);
+/* Decrypt the peer's ID and NONCE payloads into k->peer_id and its
+ * nonce; 0 or a Notify type. */
+uint16_t ike_pke_take_id_nonce(struct fw_ctx *c, bool peer_is_initiator);
+/* Revised mode (§5.3): NONCE <N_b>PubKey, KE <KE_b>Ne, ID <ID_b>Ne out
+ * (our KE and nonce already made), or in (into the peer's nonce, public
+ * value and k->peer_id); 0 or a Notify type. */
+bool ike_rpke_put(struct fw_ctx *c, struct fw_mbuf *b, bool initiator);
+uint16_t ike_rpke_take(struct fw_ctx *c, bool peer_is_initiator);
+/* True for the two public-key-encryption methods. */
+static inline bool ike_is_pke(uint16_t auth)
+{
+    return auth == ISAKMP_AUTH_RSA_ENC || auth == ISAKMP_AUTH_RSA_REV_ENC;
+}
+/* The peer's ID payload body, re-encoded from k->peer_id. */
+size_t ike_peer_id_body(const struct ike_sa *k, uint8_t *out);
+
+/* Our proof in messages 5/6 (Main) or 2/3 (Aggressive): HASH_x, or its
+ * RSA signature in a SIG payload.  Appends the payload. */
+bool ike_put_auth(struct fw_ctx *c, struct fw_mbuf *b, bool initiator, const uint8_t *id_body,
+                  size_t id_len);
+/* Check the peer's HASH or SIG payload against its ID body. 0 or Notify. */
+uint16_t ike_check_auth(struct fw_ctx *c, bool peer_is_initiator, const uint8_t *id_body,
+                        size_t id_len);
+/* The authentication method step variant (fw_kx_ops.step_variant). */
+uint16_t ike_step_variant(const struct fw_sa *sa);
+
+/* ---- the ops table (ike_ops.c) --------------------------------------------- */
+bool ike_phase2_iv(struct isakmp_engine *e, struct fw_sa *sa, uint32_t msgid,
+                   uint8_t *iv, size_t *iv_len);
+
+#endif

@@ -1,0 +1,150 @@
+/* Pieces every IKE mode uses: per-SA state, nonces, identities,
+ * pre-shared key lookup, vendor IDs. */
+#include "ike/ike.h"
+#include "doi/ipsec_doi.h"
+
+#include <string.h>
+
+struct ike_sa *ike_sa_get(struct fw_ctx *c)
+{
+    if (!c->sa->kx)
+        c->sa->kx = fw_alloc(c->e, sizeof(struct ike_sa));
+    return c->sa->kx;
+}
+
+void ike_sa_free(struct isakmp_engine *e, struct fw_sa *sa)
+{
+    struct ike_sa *k = sa->kx;
+    if (!k)
+        return;
+    ike_dh_free(e, k->dh);
+    fw_free(e, k->gxi);
+    fw_free(e, k->gxr);
+    fw_free(e, k->sai_b);
+    fw_free(e, k->ni);
+    fw_free(e, k->nr);
+    fw_free(e, k);     /* wiped: SKEYID*, nonces */
+    sa->kx = NULL;
+}
+
+void ike_nonce(struct isakmp_engine *e, uint8_t *n, size_t *len)
+{
+    fw_random(e, n, IKE_NONCE_LEN);
+    *len = IKE_NONCE_LEN;
+}
+
+bool ike_sa_nonce(struct isakmp_engine *e, uint8_t **n, size_t *len)
+{
+    fw_free(e, *n);
+    *n = fw_alloc(e, IKE_NONCE_LEN);
+    if (!*n)
+        return false;
+    ike_nonce(e, *n, len);
+    return true;
+}
+
+bool ike_sa_take_nonce(struct isakmp_engine *e, const struct fw_payload *p, uint8_t **n, size_t *len)
+{
+    if (p->body_len < 8 || p->body_len > IKE_NONCE_MAX)
+        return false;
+    fw_free(e, *n);
+    *n = fw_memdup(e, p->body, p->body_len);
+    *len = p->body_len;
+    return *n != NULL;
+}
+
+bool ike_take_nonce(const struct fw_payload *p, uint8_t *n, size_t *len)
+{
+    /* RFC 2409 §5: nonces are 8 to 256 bytes. */
+    if (p->body_len < 8 || p->body_len > IKE_NONCE_MAX)
+        return false;
+    memcpy(n, p->body, p->body_len);
+    *len = p->body_len;
+    return true;
+}
+
+size_t ike_my_id_body(const struct isakmp_engine *e, const struct fw_sa *sa, uint8_t *out)
+{
+    const struct isakmp_identity *id = &e->cfg.identity;
+    if (id->type != ISAKMP_ID_NONE) {
+        out[0] = id->type;
+        out[1] = id->protocol;
+        fw_put16(out + 2, id->port);
+        memcpy(out + 4, id->data, id->len);
+        return 4 + (size_t)id->len;
+    }
+    bool v6 = sa->local.family == 6;
+    out[0] = v6 ? ISAKMP_ID_IPV6_ADDR : ISAKMP_ID_IPV4_ADDR;
+    out[1] = 0;
+    fw_put16(out + 2, 0);
+    memcpy(out + 4, sa->local.addr, v6 ? 16 : 4);
+    return v6 ? 20 : 8;
+}
+
+bool ike_parse_id(const uint8_t *body, size_t len, struct isakmp_identity *id)
+{
+    return ipsec_id_parse(body, len, id);
+}
+
+static bool same_id(const struct isakmp_identity *a, const struct isakmp_identity *b)
+{
+    return a->type == b->type && a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
+}
+
+const struct isakmp_psk *ike_psk_lookup(const struct isakmp_engine *e, const struct isakmp_addr *a,
+                                        const struct isakmp_identity *peer_id)
+{
+    const struct isakmp_config *cfg = &e->cfg;
+    size_t alen = a->family == 6 ? 16 : 4;
+    for (size_t i = 0; i < cfg->n_psks; i++)
+        if (peer_id && peer_id->type && cfg->psks[i].id.type && same_id(&cfg->psks[i].id, peer_id))
+            return &cfg->psks[i];
+    for (size_t i = 0; i < cfg->n_psks; i++) {
+        const struct isakmp_psk *p = &cfg->psks[i];
+        if (p->id.type == ISAKMP_ID_NONE && p->addr.family == a->family &&
+            memcmp(p->addr.addr, a->addr, alen) == 0)
+            return p;
+    }
+    /* A wildcard (no identity, no address) last: "any peer". */
+    for (size_t i = 0; i < cfg->n_psks; i++)
+        if (cfg->psks[i].id.type == ISAKMP_ID_NONE && cfg->psks[i].addr.family == 0)
+            return &cfg->psks[i];
+    return NULL;
+}
+
+bool ike_find_psk(struct fw_ctx *c, const struct isakmp_identity *peer_id)
+{
+    const struct isakmp_psk *hit = ike_psk_lookup(c->e, &c->sa->peer, peer_id);
+    struct ike_sa *k = ike_of(c->sa);
+    if (!hit)
+        return false;
+    k->psk = hit->key;
+    k->psk_len = hit->key_len;
+    return true;
+}
+
+bool ike_make_ke(struct fw_ctx *c, uint16_t group, struct ike_dh **dh)
+{
+    *dh = ike_dh_new(c->e, group);
+    return *dh != NULL;
+}
+
+/* RFC 3706 §4: the DPD vendor ID (we answer R-U-THERE). */
+static const uint8_t vid_dpd[16] = {
+    0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9, 0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00,
+};
+
+void ike_put_vendor_ids(struct fw_mbuf *b)
+{
+    fw_mb_payload(b, ISAKMP_PL_VID, vid_dpd, sizeof vid_dpd);
+}
+
+void ike_note_vendor_ids(struct fw_sa *sa, const struct fw_msg *m)
+{
+    for (unsigned i = 0; i < fw_msg_count(m, ISAKMP_PL_VID); i++) {
+        const struct fw_payload *v = fw_msg_find(m, ISAKMP_PL_VID, i);
+        /* RFC 3706 §4: the DPD vendor ID (its last byte is a version). */
+        if (v->body_len == sizeof vid_dpd && memcmp(v->body, vid_dpd, sizeof vid_dpd - 1) == 0)
+            sa->peer_dpd = true;
+    }
+}

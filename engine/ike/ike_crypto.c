@@ -1,0 +1,225 @@
+/* IKE's view of the crypto layer (see ike_crypto.h): isakmp/dh.h,
+ * prf.h, cipher.h and keyschedule.h of engine/crypto.  The only file of
+ * the IKE layer that includes them (their byte-string type clashes with
+ * the wire codec's, see /work/notes/requests.md). */
+#include "ike/ike_crypto.h"
+#include "isakmp/framework.h"
+#include "isakmp/dh.h"
+#include "isakmp/secmem.h"
+
+#include "isakmp/prf.h"
+#include "isakmp/cipher.h"
+#include "isakmp/keyschedule.h"
+
+#include <string.h>
+
+static struct isakmp_bytes B(const void *p, size_t n)
+{
+    return ISAKMP_BYTES(p, n);
+}
+
+/* ike_iov and isakmp_bytes have the same shape: convert a short list. */
+#define IOV_MAX_N 8
+static bool to_bytes(const struct ike_iov *v, size_t n, struct isakmp_bytes *out)
+{
+    if (n > IOV_MAX_N)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        out[i] = B(v[i].p, v[i].len);
+    return true;
+}
+
+size_t ike_hash_len(uint16_t hash)
+{
+    return isakmp_hash_len(hash);
+}
+
+bool ike_hash(uint16_t hash, const struct ike_iov *v, size_t n, uint8_t *out)
+{
+    struct isakmp_bytes b[IOV_MAX_N];
+    return to_bytes(v, n, b) && isakmp_hash(hash, b, n, out);
+}
+
+bool ike_prf(uint16_t hash, const uint8_t *key, size_t klen,
+             const struct ike_iov *v, size_t n, uint8_t *out)
+{
+    struct isakmp_bytes b[IOV_MAX_N];
+    return to_bytes(v, n, b) && isakmp_prf(hash, key, klen, b, n, out);
+}
+
+size_t ike_cipher_block(uint16_t cipher)
+{
+    return isakmp_cipher_block_size(cipher);
+}
+
+size_t ike_cipher_key_len(uint16_t cipher, uint16_t key_bits)
+{
+    size_t n = 0;
+    return isakmp_cipher_key_len(cipher, key_bits, &n) == ISAKMP_CIPHER_OK ? n : 0;
+}
+
+bool ike_cbc(uint16_t cipher, const uint8_t *key, size_t klen, bool encrypt,
+             const uint8_t *iv, const uint8_t *in, uint8_t *out, size_t len)
+{
+    uint8_t ivb[ISAKMP_CIPHER_BLOCK_MAX];
+    size_t bs = isakmp_cipher_block_size(cipher);
+    if (!bs || bs > sizeof ivb)
+        return false;
+    memcpy(ivb, iv, bs);
+    int r = encrypt ? isakmp_cbc_encrypt(cipher, key, klen, ivb, bs, in, out, len)
+                    : isakmp_cbc_decrypt(cipher, key, klen, ivb, bs, in, out, len);
+    isakmp_wipe(ivb, sizeof ivb);
+    return r == ISAKMP_CIPHER_OK;
+}
+
+bool ike_ks_phase1(const struct ike_phase1_input *in, struct ike_phase1_keys *out)
+{
+    struct isakmp_ks_phase1_input ki;
+    struct isakmp_ks_phase1 ko;
+    memset(&ki, 0, sizeof ki);
+    ki.auth = in->auth;
+    ki.hash = in->hash;
+    ki.cipher = in->cipher;
+    ki.key_attr_bits = in->key_bits;
+    ki.psk = B(in->psk.p, in->psk.len);
+    ki.ni_b = B(in->ni.p, in->ni.len);
+    ki.nr_b = B(in->nr.p, in->nr.len);
+    ki.gxi = B(in->gxi.p, in->gxi.len);
+    ki.gxr = B(in->gxr.p, in->gxr.len);
+    ki.gxy = B(in->gxy.p, in->gxy.len);
+    memcpy(ki.cky_i, in->cky_i, 8);
+    memcpy(ki.cky_r, in->cky_r, 8);
+    if (isakmp_ks_phase1_compute(&ki, &ko) != ISAKMP_KS_OK || ko.prf_len > IKE_MAX_HASH ||
+        ko.key_len > sizeof out->key || ko.block_size > sizeof out->iv)
+        return false;
+    out->prf_len = ko.prf_len;
+    memcpy(out->skeyid, ko.skeyid, ko.prf_len);
+    memcpy(out->skeyid_d, ko.skeyid_d, ko.prf_len);
+    memcpy(out->skeyid_a, ko.skeyid_a, ko.prf_len);
+    memcpy(out->skeyid_e, ko.skeyid_e, ko.prf_len);
+    out->key_len = ko.key_len;
+    memcpy(out->key, ko.key, ko.key_len);
+    out->block = ko.block_size;
+    memcpy(out->iv, ko.iv, ko.block_size);
+    isakmp_wipe(&ko, sizeof ko);
+    return true;
+}
+
+bool ike_ks_hash_auth(uint16_t hash, const uint8_t *skeyid, bool initiator,
+                      struct ike_iov gxi, struct ike_iov gxr, const uint8_t *cky_i,
+                      const uint8_t *cky_r, struct ike_iov sai_b, struct ike_iov id_b,
+                      uint8_t *out)
+{
+    int r = initiator
+        ? isakmp_ks_hash_i(hash, skeyid, B(gxi.p, gxi.len), B(gxr.p, gxr.len), cky_i, cky_r,
+                           B(sai_b.p, sai_b.len), B(id_b.p, id_b.len), out)
+        : isakmp_ks_hash_r(hash, skeyid, B(gxi.p, gxi.len), B(gxr.p, gxr.len), cky_i, cky_r,
+                           B(sai_b.p, sai_b.len), B(id_b.p, id_b.len), out);
+    return r == ISAKMP_KS_OK;
+}
+
+bool ike_ks_phase2_iv(uint16_t hash, const uint8_t *last_block, size_t block,
+                      uint32_t msgid, uint8_t *out)
+{
+    uint8_t mid[4] = { (uint8_t)(msgid >> 24), (uint8_t)(msgid >> 16), (uint8_t)(msgid >> 8),
+                       (uint8_t)msgid };
+    return isakmp_ks_phase2_iv(hash, last_block, block, mid, out) == ISAKMP_KS_OK;
+}
+
+bool ike_ks_keymat(uint16_t hash, const uint8_t *skeyid_d, struct ike_iov gxy,
+                   uint8_t protocol, const uint8_t *spi, size_t spi_len,
+                   struct ike_iov ni, struct ike_iov nr, uint8_t *out, size_t out_len)
+{
+    return isakmp_ks_keymat(hash, skeyid_d, B(gxy.p, gxy.len), protocol, B(spi, spi_len),
+                            B(ni.p, ni.len), B(nr.p, nr.len), out, out_len) == ISAKMP_KS_OK;
+}
+
+bool ike_ks_rpke_key(uint16_t hash, uint16_t cipher, uint16_t key_bits, const uint8_t *nonce,
+                     size_t nonce_len, const uint8_t *cky, uint8_t *out, size_t *key_len)
+{
+    uint8_t k[ISAKMP_CIPHER_KEY_MAX];
+    size_t n = 0;
+    if (isakmp_ks_rpke_key(hash, cipher, key_bits, B(nonce, nonce_len), cky, k, &n) != ISAKMP_KS_OK ||
+        n > 64)
+        return false;
+    memcpy(out, k, n);
+    *key_len = n;
+    isakmp_wipe(k, sizeof k);
+    return true;
+}
+
+/* ---- Diffie-Hellman -------------------------------------------------------- */
+
+struct ike_dh {
+    struct isakmp_dh_key *key;
+    size_t charged;            /* bytes added to the engine's count for it */
+};
+
+bool ike_group_supported(uint16_t group)
+{
+    return isakmp_dh_group(group) != NULL;
+}
+
+size_t ike_dh_public_len(uint16_t group)
+{
+    const struct isakmp_dh_group_info *g = isakmp_dh_group(group);
+    return g ? g->public_len : 0;
+}
+
+static void report(struct isakmp_engine *e, enum isakmp_crypto_op op,
+                   const struct isakmp_crypto_cost *r)
+{
+    fw_event_crypto(e, op, r->group, r->virtual_ns, r->cpu_ns);
+}
+
+struct ike_dh *ike_dh_new(struct isakmp_engine *e, uint16_t group)
+{
+    const struct isakmp_dh_group_info *g = isakmp_dh_group(group);
+    if (!g)
+        return NULL;
+    struct ike_dh *dh = fw_alloc(e, sizeof *dh);
+    if (!dh)
+        return NULL;
+    struct isakmp_crypto_cost r;
+    memset(&r, 0, sizeof r);
+    struct isakmp_dh_exp_policy pol = { ISAKMP_DH_EXP_FULL, 0 };
+    if (e->cfg.dh.short_exponent) {
+        pol.kind = ISAKMP_DH_EXP_SHORT;
+        pol.bits = e->cfg.dh.exponent_bits;
+    }
+    if (isakmp_dh_generate(group, &pol, e->cb.random, e->user, e->cfg.cost, &dh->key, &r) != ISAKMP_DH_OK) {
+        fw_free(e, dh);
+        return NULL;
+    }
+    report(e, ISAKMP_CRYPTO_DH_KEYGEN, &r);
+    /* The key lives in GMP/Nettle memory: count an estimate of it (the
+     * public value, the private value and bookkeeping). */
+    dh->charged = 3 * g->public_len + 128;
+    e->mem += dh->charged;
+    return dh;
+}
+
+const uint8_t *ike_dh_public(const struct ike_dh *dh, size_t *len)
+{
+    return isakmp_dh_public(dh->key, len);
+}
+
+bool ike_dh_shared(struct isakmp_engine *e, struct ike_dh *dh, const uint8_t *peer,
+                   size_t len, uint8_t *out, size_t *out_len)
+{
+    struct isakmp_crypto_cost r;
+    memset(&r, 0, sizeof r);
+    enum isakmp_dh_error err = isakmp_dh_compute(dh->key, peer, len, out, IKE_MAX_DH, out_len,
+                                                 e->cfg.cost, &r);
+    report(e, ISAKMP_CRYPTO_DH_SHARED, &r);
+    return err == ISAKMP_DH_OK;
+}
+
+void ike_dh_free(struct isakmp_engine *e, struct ike_dh *dh)
+{
+    if (!dh)
+        return;
+    isakmp_dh_key_free(dh->key);
+    e->mem -= dh->charged;
+    fw_free(e, dh);
+}

@@ -1,0 +1,167 @@
+/* Authentication with public key encryption.
+ * Original (RFC 2409 §5.2): the identity and nonce payloads carry their
+ * bodies encrypted to the other side's RSA public key,
+ * <IDii_b>PubKey_r, <Ni_b>PubKey_r and back.
+ * Revised (§5.3): only the nonce is RSA-encrypted; the KE and ID bodies
+ * are encrypted with the negotiated cipher under Ne_i = prf(Ni_b, CKY-I)
+ * (Ne_r = prf(Nr_b, CKY-R)), CBC with a zero IV - one RSA operation each
+ * way instead of two.  The hashes then use the plaintext bodies, as with
+ * pre-shared keys. */
+#include "ike/ike.h"
+#include "isakmp/secmem.h"
+
+#include <string.h>
+
+bool ike_pke_put_id_nonce(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    const struct isakmp_identity *to = initiator
+        ? (c->sa->ini ? &c->sa->ini->peer_id_expected : NULL) : &k->peer_id;
+    uint8_t id[IKE_ID_BODY_MAX], ct[IKE_MAX_SIG];
+    size_t id_len = ike_my_id_body(c->e, c->sa, id), ct_len;
+    if (!ike_rsa_encrypt_to_peer(c->e, c->sa, to, id, id_len, ct, sizeof ct, &ct_len))
+        return false;
+    fw_mb_payload(b, ISAKMP_PL_ID, ct, ct_len);
+    const uint8_t *n = initiator ? k->ni : k->nr;
+    size_t n_len = initiator ? k->ni_len : k->nr_len;
+    if (!ike_rsa_encrypt_to_peer(c->e, c->sa, to, n, n_len, ct, sizeof ct, &ct_len))
+        return false;
+    fw_mb_payload(b, ISAKMP_PL_NONCE, ct, ct_len);
+    return true;
+}
+
+uint16_t ike_pke_take_id_nonce(struct fw_ctx *c, bool peer_is_initiator)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    const struct fw_payload *idp = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    const struct fw_payload *np = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    uint8_t pt[IKE_MAX_SIG];
+    size_t len = 0;
+    /* A body we cannot decrypt was not meant for our key. */
+    if (!ike_rsa_decrypt(c->e, idp->body, idp->body_len, pt, sizeof pt, &len) ||
+        !ike_parse_id(pt, len, &k->peer_id))
+        return ISAKMP_N_AUTHENTICATION_FAILED;
+    if (!ike_rsa_decrypt(c->e, np->body, np->body_len, pt, sizeof pt, &len) ||
+        len < 8 || len > IKE_NONCE_MAX)
+        return ISAKMP_N_AUTHENTICATION_FAILED;
+    uint8_t **dst = peer_is_initiator ? &k->ni : &k->nr;
+    size_t *dst_len = peer_is_initiator ? &k->ni_len : &k->nr_len;
+    fw_free(c->e, *dst);
+    *dst = fw_memdup(c->e, pt, len);
+    *dst_len = len;
+    isakmp_wipe(pt, sizeof pt);
+    if (!*dst)
+        return ISAKMP_N_PAYLOAD_MALFORMED;
+    /* Our answer goes to the key of the identity it claims. */
+    return ike_rsa_have_peer(c->e, c->sa, &k->peer_id) ? 0 : ISAKMP_N_INVALID_ID_INFORMATION;
+}
+
+size_t ike_peer_id_body(const struct ike_sa *k, uint8_t *out)
+{
+    out[0] = k->peer_id.type;
+    out[1] = k->peer_id.protocol;
+    fw_put16(out + 2, k->peer_id.port);
+    memcpy(out + 4, k->peer_id.data, k->peer_id.len);
+    return 4 + (size_t)k->peer_id.len;
+}
+
+/* ---- revised mode ------------------------------------------------------------ */
+
+/* CBC under Ne with a zero IV.  The body has no inner length, so there
+ * is always padding: n = 1..block bytes, n-1 zeros then the byte n-1. */
+static bool ne_seal(const struct ike_sa *k, const uint8_t *key, size_t key_len,
+                    const uint8_t *in, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+{
+    size_t bs = ike_cipher_block(k->t.cipher), pad;
+    if (!bs || len + bs > cap)
+        return false;
+    pad = bs - len % bs;
+    memcpy(out, in, len);
+    memset(out + len, 0, pad);
+    out[len + pad - 1] = (uint8_t)(pad - 1);
+    uint8_t iv[16] = { 0 };
+    *out_len = len + pad;
+    return ike_cbc(k->t.cipher, key, key_len, true, iv, out, out, *out_len);
+}
+
+static bool ne_open(const struct ike_sa *k, const uint8_t *key, size_t key_len,
+                    const uint8_t *in, size_t len, uint8_t *out, size_t *out_len)
+{
+    size_t bs = ike_cipher_block(k->t.cipher);
+    uint8_t iv[16] = { 0 };
+    if (!bs || !len || len % bs || !ike_cbc(k->t.cipher, key, key_len, false, iv, in, out, len))
+        return false;
+    size_t pad = (size_t)out[len - 1] + 1;
+    if (pad > bs || pad > len)
+        return false;
+    *out_len = len - pad;
+    return true;
+}
+
+bool ike_rpke_put(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    const struct isakmp_identity *to = initiator
+        ? (c->sa->ini ? &c->sa->ini->peer_id_expected : NULL) : &k->peer_id;
+    const uint8_t *n = initiator ? k->ni : k->nr, *gx = initiator ? k->gxi : k->gxr;
+    size_t n_len = initiator ? k->ni_len : k->nr_len, gx_len = initiator ? k->gxi_len : k->gxr_len;
+    uint8_t ne[64], ct[IKE_MAX_DH + 16], id[IKE_ID_BODY_MAX];
+    size_t ne_len, ct_len, id_len = ike_my_id_body(c->e, c->sa, id);
+    bool ok = ike_rsa_encrypt_to_peer(c->e, c->sa, to, n, n_len, ct, sizeof ct, &ct_len);
+    if (ok)
+        fw_mb_payload(b, ISAKMP_PL_NONCE, ct, ct_len);
+    ok = ok && ike_ks_rpke_key(k->t.hash, k->t.cipher, k->t.key_bits, n, n_len,
+                               initiator ? c->sa->cky_i : c->sa->cky_r, ne, &ne_len) &&
+         ne_seal(k, ne, ne_len, gx, gx_len, ct, sizeof ct, &ct_len);
+    if (ok)
+        fw_mb_payload(b, ISAKMP_PL_KE, ct, ct_len);
+    ok = ok && ne_seal(k, ne, ne_len, id, id_len, ct, sizeof ct, &ct_len);
+    if (ok)
+        fw_mb_payload(b, ISAKMP_PL_ID, ct, ct_len);
+    isakmp_wipe(ne, sizeof ne);
+    return ok;
+}
+
+uint16_t ike_rpke_take(struct fw_ctx *c, bool peer_is_initiator)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    const struct fw_payload *np = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct fw_payload *kp = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    const struct fw_payload *ip = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    uint8_t pt[IKE_MAX_DH + 16], ne[64];
+    size_t len = 0, ne_len;
+    if (!ike_rsa_decrypt(c->e, np->body, np->body_len, pt, sizeof pt, &len) || len < 8 ||
+        len > IKE_NONCE_MAX)
+        return ISAKMP_N_AUTHENTICATION_FAILED;
+    uint8_t **nd = peer_is_initiator ? &k->ni : &k->nr;
+    size_t *nd_len = peer_is_initiator ? &k->ni_len : &k->nr_len;
+    fw_free(c->e, *nd);
+    if (!(*nd = fw_memdup(c->e, pt, len)))
+        return ISAKMP_N_PAYLOAD_MALFORMED;
+    *nd_len = len;
+    if (!ike_ks_rpke_key(k->t.hash, k->t.cipher, k->t.key_bits, *nd, *nd_len,
+                         peer_is_initiator ? c->sa->cky_i : c->sa->cky_r, ne, &ne_len))
+        return ISAKMP_N_PAYLOAD_MALFORMED;
+    uint16_t notify = 0;
+    if (kp->body_len > sizeof pt || !ne_open(k, ne, ne_len, kp->body, kp->body_len, pt, &len)) {
+        notify = ISAKMP_N_AUTHENTICATION_FAILED;
+    } else if (len != ike_dh_public_len(k->t.group)) {
+        notify = ISAKMP_N_INVALID_KEY_INFORMATION;
+    } else {
+        uint8_t **gd = peer_is_initiator ? &k->gxi : &k->gxr;
+        size_t *gd_len = peer_is_initiator ? &k->gxi_len : &k->gxr_len;
+        fw_free(c->e, *gd);
+        *gd = fw_memdup(c->e, pt, len);
+        *gd_len = len;
+        if (!*gd)
+            notify = ISAKMP_N_PAYLOAD_MALFORMED;
+    }
+    if (!notify && (ip->body_len > sizeof pt || !ne_open(k, ne, ne_len, ip->body, ip->body_len, pt, &len) ||
+                    !ike_parse_id(pt, len, &k->peer_id)))
+        notify = ISAKMP_N_INVALID_ID_INFORMATION;
+    isakmp_wipe(ne, sizeof ne);
+    isakmp_wipe(pt, sizeof pt);
+    if (notify)
+        return notify;
+    return ike_rsa_have_peer(c->e, c->sa, &k->peer_id) ? 0 : ISAKMP_N_INVALID_ID_INFORMATION;
+}

@@ -1,0 +1,411 @@
+/* Main Mode (Identity Protection exchange), pre-shared keys, RFC 2409 §5
+ * and §5.4:
+ *     I -> R  HDR, SA                 (1)
+ *     R -> I  HDR, SA                 (2)
+ *     I -> R  HDR, KE, Ni             (3)
+ *     R -> I  HDR, KE, Nr             (4)
+ *     I -> R  HDR*, IDii, HASH_I      (5)
+ *     R -> I  HDR*, IDir, HASH_R      (6)
+ * Vendor IDs may ride along any message; N(INITIAL-CONTACT) message 5.
+ * With RSA signatures (§5.1) SIG_I / SIG_R replace HASH_I / HASH_R;
+ * with public key encryption (§5.2, and revised §5.3) messages 3 and 4
+ * carry the identity and nonce encrypted, and 5 and 6 only the hash:
+ * other steps of the table (variant = authentication method). */
+#include "ike/ike.h"
+#include "isakmp/secmem.h"
+
+#include <string.h>
+
+#define PL FW_PL
+
+/* Start a message of this exchange. */
+static void header(struct fw_mbuf *b, uint8_t *buf, size_t cap, const struct fw_sa *sa)
+{
+    fw_mb_init(b, buf, cap);
+    fw_mb_header(b, sa->cky_i, sa->cky_r, ISAKMP_XCHG_IDPROT, 0, 0);
+}
+
+static enum fw_verdict fail(struct fw_ctx *c, enum isakmp_fail_reason r, uint16_t notify)
+{
+    c->reason = r;
+    c->notify = notify;
+    return FW_FAIL;
+}
+
+/* Copy a public value into *dst (counted). */
+static bool keep(struct isakmp_engine *e, uint8_t **dst, size_t *dst_len, const void *p, size_t n)
+{
+    fw_free(e, *dst);
+    *dst = fw_memdup(e, p, n);
+    *dst_len = n;
+    return *dst != NULL;
+}
+
+/* KE and nonce of message 3 or 4 into the SA, then g^xy and the keys. */
+static enum fw_verdict take_ke_nonce(struct fw_ctx *c, bool initiator)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    const struct fw_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    const struct fw_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC) {
+        /* §5.3: the KE body is encrypted too; checked once opened. */
+        uint16_t n = ike_rpke_take(c, !initiator);
+        if (n)
+            return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID
+                           : n == ISAKMP_N_INVALID_KEY_INFORMATION ? ISAKMP_FAIL_BAD_KE
+                                                                   : ISAKMP_FAIL_AUTH, n);
+        const struct isakmp_identity *want = c->sa->ini ? &c->sa->ini->peer_id_expected : NULL;
+        if (want && want->type && (want->type != k->peer_id.type || want->len != k->peer_id.len ||
+                                   memcmp(want->data, k->peer_id.data, want->len) != 0))
+            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+        return FW_OK;
+    }
+    if (ke->body_len != ike_dh_public_len(k->t.group))
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
+        uint16_t n = ike_pke_take_id_nonce(c, !initiator);
+        if (n)
+            return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+        const struct isakmp_identity *want = c->sa->ini ? &c->sa->ini->peer_id_expected : NULL;
+        if (want && want->type && (want->type != k->peer_id.type || want->len != k->peer_id.len ||
+                                   memcmp(want->data, k->peer_id.data, want->len) != 0))
+            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+    } else if (!ike_sa_take_nonce(c->e, no, initiator ? &k->nr : &k->ni,
+                                  initiator ? &k->nr_len : &k->ni_len)) {
+        return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+    }
+    if (!keep(c->e, initiator ? &k->gxr : &k->gxi, initiator ? &k->gxr_len : &k->gxi_len,
+              ke->body, ke->body_len))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return FW_OK;
+}
+
+static enum fw_verdict compute_keys(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    uint8_t gxy[IKE_MAX_DH];
+    size_t gxy_len = 0;
+    const uint8_t *peer = c->sa->initiator ? k->gxr : k->gxi;
+    size_t peer_len = c->sa->initiator ? k->gxr_len : k->gxi_len;
+    bool ok = ike_dh_shared(c->e, k->dh, peer, peer_len, gxy, &gxy_len);
+    ike_dh_free(c->e, k->dh);
+    k->dh = NULL;
+    if (!ok)
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    ok = ike_derive_phase1(c, gxy, gxy_len);
+    isakmp_wipe(gxy, sizeof gxy);
+    return ok ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
+
+/* Our KE + nonce payloads (messages 3 and 4). */
+static bool put_ke_nonce(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    if (!ike_make_ke(c, k->t.group, &k->dh))
+        return false;
+    size_t len;
+    const uint8_t *pub = ike_dh_public(k->dh, &len);
+    if (!keep(c->e, initiator ? &k->gxi : &k->gxr, initiator ? &k->gxi_len : &k->gxr_len, pub, len))
+        return false;
+    if (!ike_sa_nonce(c->e, initiator ? &k->ni : &k->nr, initiator ? &k->ni_len : &k->nr_len))
+        return false;
+    if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)  /* §5.3: <N_b>PubKey, <KE_b>Ne, <ID_b>Ne */
+        return ike_rpke_put(c, b, initiator);
+    fw_mb_payload(b, ISAKMP_PL_KE, pub, len);
+    if (k->t.auth == ISAKMP_AUTH_RSA_ENC)      /* §5.2: KE, <ID_b>PubKey, <N_b>PubKey */
+        return ike_pke_put_id_nonce(c, b, initiator);
+    fw_mb_payload(b, ISAKMP_PL_NONCE, initiator ? k->ni : k->nr, initiator ? k->ni_len : k->nr_len);
+    return true;
+}
+
+/* ID and HASH_I / HASH_R (or SIG_I / SIG_R) of messages 5 and 6, and
+ * INITIAL-CONTACT. */
+static bool put_id_hash(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
+{
+    uint8_t id[IKE_ID_BODY_MAX];
+    size_t id_len = ike_my_id_body(c->e, c->sa, id);
+    /* With public key encryption the identities went in messages 3/4. */
+    if (!ike_is_pke(ike_of(c->sa)->t.auth))
+        fw_mb_payload(b, ISAKMP_PL_ID, id, id_len);
+    if (!ike_put_auth(c, b, initiator, id, id_len))
+        return false;
+    if (initiator && c->e->cfg.initial_contact) {
+        fw_mb_begin(b, ISAKMP_PL_N);
+        fw_mb_u32(b, c->e->doi->doi);
+        fw_mb_u8(b, ISAKMP_PROTO_ISAKMP);
+        fw_mb_u8(b, 16);
+        fw_mb_u16(b, ISAKMP_N_INITIAL_CONTACT);
+        fw_mb_put(b, c->sa->cky_i, 8);
+        fw_mb_put(b, c->sa->cky_r, 8);
+        fw_mb_end(b);
+    }
+    return true;
+}
+
+/* The peer's ID and HASH (messages 5 and 6): identity, then the hash. */
+static enum fw_verdict check_id_hash(struct fw_ctx *c, bool peer_is_initiator)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    uint8_t idb[IKE_ID_BODY_MAX];
+    size_t idb_len;
+    if (ike_is_pke(k->t.auth)) {
+        idb_len = ike_peer_id_body(k, idb);         /* decrypted in message 3/4 */
+    } else {
+        const struct fw_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+        if (!ike_parse_id(id->body, id->body_len, &k->peer_id))
+            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+        idb_len = id->body_len;
+        memcpy(idb, id->body, idb_len);
+    }
+    uint16_t n = ike_check_auth(c, peer_is_initiator, idb, idb_len);
+    if (n)
+        return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+    const struct isakmp_identity *want = c->sa->ini ? &c->sa->ini->peer_id_expected : NULL;
+    if (want && want->type && (want->type != k->peer_id.type || want->len != k->peer_id.len ||
+                       memcmp(want->data, k->peer_id.data, want->len) != 0))
+        return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+    for (unsigned i = 0; i < fw_msg_count(c->m, ISAKMP_PL_N); i++) {
+        const struct fw_payload *n = fw_msg_find(c->m, ISAKMP_PL_N, i);
+        if (n->body_len >= 8 && fw_get16(n->body + 6) == ISAKMP_N_INITIAL_CONTACT)
+            fw_initial_contact(c->e, c->sa);
+    }
+    return FW_OK;
+}
+
+static void established(struct fw_ctx *c)
+{
+    fw_xchg_complete(c, c->x);
+    fw_sa_established(c, &ike_of(c->sa)->t);
+}
+
+/* ---- initiator ------------------------------------------------------------------ */
+
+enum fw_verdict ike_main_initiate(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_sa_get(c);
+    if (!k)
+        return FW_FAIL;
+    bool psk_only = true;
+    for (size_t i = 0; i < c->sa->ini->n_offer; i++) {
+        if (!ike_p1_supported(c->e, &c->sa->ini->offer[i]))
+            return FW_FAIL;
+        psk_only &= c->sa->ini->offer[i].auth == ISAKMP_AUTH_PSK;
+    }
+    if (!ike_find_psk(c, &c->sa->ini->peer_id_expected) && psk_only) {
+        c->reason = ISAKMP_FAIL_NO_CREDENTIAL;
+        return FW_FAIL;
+    }
+    uint8_t buf[FW_MAX_MSG];
+    struct fw_mbuf b;
+    header(&b, buf, sizeof buf, c->sa);
+    size_t sa_at = b.len;
+    ike_put_p1_sa(&b, c->e->doi->doi, c->sa->ini->offer, c->sa->ini->n_offer);
+    ike_put_vendor_ids(&b);
+    if (b.err || !keep(c->e, &k->sai_b, &k->sai_b_len, b.b + sa_at + 4, fw_get16(b.b + sa_at + 2) - 4u))
+        return FW_FAIL;
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
+}
+
+static enum fw_verdict i_msg2(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    ike_note_vendor_ids(c->sa, c->m);
+    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    uint16_t n = ike_check_p1_reply(c->sa, sa->body, sa->body_len, &k->t);
+    if (n)
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+    k->have_t = true;
+    if (k->t.auth == ISAKMP_AUTH_PSK && !k->psk)
+        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, 0);
+    uint8_t buf[FW_MAX_MSG];
+    struct fw_mbuf b;
+    header(&b, buf, sizeof buf, c->sa);
+    if (!put_ke_nonce(c, &b, true))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
+
+static enum fw_verdict i_msg4(struct fw_ctx *c)
+{
+    enum fw_verdict v = take_ke_nonce(c, true);
+    if (v == FW_OK)
+        v = compute_keys(c);
+    if (v != FW_OK)
+        return v;
+    uint8_t buf[FW_MAX_MSG];
+    struct fw_mbuf b;
+    header(&b, buf, sizeof buf, c->sa);
+    if (!put_id_hash(c, &b, true))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return fw_xchg_send(c, c->x, &b, true, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
+
+static enum fw_verdict i_msg6(struct fw_ctx *c)
+{
+    enum fw_verdict v = check_id_hash(c, false);
+    if (v != FW_OK)
+        return v;
+    established(c);
+    return FW_OK;
+}
+
+/* ---- responder ------------------------------------------------------------------ */
+
+/* Choose a transform from the initiator's SA payload and write message 2.
+ * Shared by the stateful and the stateless responder. */
+static enum fw_verdict choose_and_reply(struct fw_ctx *c, const struct fw_payload *sa,
+                                        struct isakmp_p1_transform *t, struct fw_mbuf *b)
+{
+    uint8_t prop_no = 0;
+    struct isakmp_bytes raw = { 0 };
+    uint16_t n = ike_choose_p1(c->e, sa->body, sa->body_len, 0, t, &prop_no, &raw);
+    if (n)
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+    /* Main Mode PSK can only be found by address (the ID comes later,
+     * encrypted under a key made from the PSK). */
+    if (t->auth == ISAKMP_AUTH_PSK && !ike_psk_lookup(c->e, &c->sa->peer, NULL))
+        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
+    fw_mb_header(b, c->sa->cky_i, c->sa->cky_r, ISAKMP_XCHG_IDPROT, 0, 0);
+    ike_put_p1_reply(b, c->e->doi->doi, prop_no, &raw);
+    ike_put_vendor_ids(b);
+    return b->err ? fail(c, ISAKMP_FAIL_LOCAL, 0) : FW_OK;
+}
+
+static enum fw_verdict r_msg1(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_sa_get(c);
+    if (!k)
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_note_vendor_ids(c->sa, c->m);
+    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    uint8_t buf[FW_MAX_MSG];
+    struct fw_mbuf b;
+    fw_mb_init(&b, buf, sizeof buf);
+    enum fw_verdict v = choose_and_reply(c, sa, &k->t, &b);
+    if (v != FW_OK)
+        return v;
+    k->have_t = true;
+    if ((k->t.auth == ISAKMP_AUTH_PSK && !ike_find_psk(c, NULL)) ||
+        !keep(c->e, &k->sai_b, &k->sai_b_len, sa->body, sa->body_len))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
+
+enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct fw_mbuf *reply,
+                                         uint8_t *blob, size_t *blob_len)
+{
+    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    struct isakmp_p1_transform t;
+    if (!sa || sa->body_len > FW_STATELESS_BLOB)
+        return fail(c, ISAKMP_FAIL_MALFORMED, 0);
+    enum fw_verdict v = choose_and_reply(c, sa, &t, reply);
+    if (v != FW_OK)
+        return v;
+    /* What message 3 cannot bring back: the SA payload HASH_I covers. */
+    memcpy(blob, sa->body, sa->body_len);
+    *blob_len = sa->body_len;
+    return FW_OK;
+}
+
+bool ike_main_stateless_resume(struct fw_ctx *c, const uint8_t *blob, size_t blob_len)
+{
+    struct ike_sa *k = ike_sa_get(c);
+    uint8_t prop_no;
+    struct isakmp_bytes raw;
+    /* The choice is a function of the SA payload and our configuration:
+     * made again, it is the one message 2 announced. */
+    /* (The DPD vendor ID of message 1 is not kept in the blob: a
+     * stateless responder does not start DPD.) */
+    if (!k || ike_choose_p1(c->e, blob, blob_len, 0, &k->t, &prop_no, &raw) != 0 ||
+        (k->t.auth == ISAKMP_AUTH_PSK && !ike_find_psk(c, NULL)) ||
+        !keep(c->e, &k->sai_b, &k->sai_b_len, blob, blob_len))
+        return false;
+    k->have_t = true;
+    return true;
+}
+
+static enum fw_verdict r_msg3(struct fw_ctx *c)
+{
+    enum fw_verdict v = take_ke_nonce(c, false);
+    if (v != FW_OK)
+        return v;
+    uint8_t buf[FW_MAX_MSG];
+    struct fw_mbuf b;
+    header(&b, buf, sizeof buf, c->sa);
+    if (!put_ke_nonce(c, &b, false))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    if ((v = compute_keys(c)) != FW_OK)
+        return v;
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
+
+static enum fw_verdict r_msg5(struct fw_ctx *c)
+{
+    enum fw_verdict v = check_id_hash(c, true);
+    if (v != FW_OK)
+        return v;
+    uint8_t buf[FW_MAX_MSG];
+    struct fw_mbuf b;
+    header(&b, buf, sizeof buf, c->sa);
+    if (!put_id_hash(c, &b, false) || !fw_xchg_send(c, c->x, &b, true, false))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    established(c);
+    return FW_OK;
+}
+
+static const struct fw_step steps[] = {
+    { 1, true, FW_CLEAR, PL(ISAKMP_PL_SA), PL(ISAKMP_PL_VID),
+      PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_VID), r_msg1, 0 },
+    /* (ID: with public key encryption message 3 carries <IDii_b>.) */
+    { 2, false, FW_CLEAR, PL(ISAKMP_PL_SA), PL(ISAKMP_PL_VID),
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_ID), i_msg2, 0 },
+    /* Public key encryption (§5.2): KE, <ID_b>, <N_b> in 3 and 4, only
+     * the hashes in 5 and 6.  Listed before the general steps: the
+     * first step that matches is taken. */
+    { 3, true, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
+      PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE), r_msg3, ISAKMP_AUTH_RSA_ENC },
+    { 4, false, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
+      PL(ISAKMP_PL_VID), PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), i_msg4, ISAKMP_AUTH_RSA_ENC },
+    { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
+      PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_RSA_ENC },
+    { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
+      0, i_msg6, ISAKMP_AUTH_RSA_ENC },
+    /* Revised public key encryption (§5.3): the same payload types. */
+    { 3, true, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
+      PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE), r_msg3, ISAKMP_AUTH_RSA_REV_ENC },
+    { 4, false, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
+      PL(ISAKMP_PL_VID), PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), i_msg4, ISAKMP_AUTH_RSA_REV_ENC },
+    { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
+      PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_RSA_REV_ENC },
+    { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
+      0, i_msg6, ISAKMP_AUTH_RSA_REV_ENC },
+    { 3, true, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE),
+      PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE), r_msg3, 0 },
+    { 4, false, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE),
+      PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_N), i_msg4, 0 },
+    /* Messages 5 and 6 by authentication method (RFC 2409 §5.4, §5.1). */
+    { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_PSK },
+    { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG), r_msg5, ISAKMP_AUTH_RSA_SIG },
+    { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
+      0, i_msg6, ISAKMP_AUTH_PSK },
+    { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
+      0, i_msg6, ISAKMP_AUTH_RSA_SIG },
+};
+
+const struct fw_exchange_def ike_main_mode = {
+    .type = ISAKMP_XCHG_IDPROT,
+    .phase = 1,
+    .n_msgs = 6,
+    .steps = steps,
+    .n_steps = sizeof steps / sizeof steps[0],
+};

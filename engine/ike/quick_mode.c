@@ -1,0 +1,432 @@
+/* Quick Mode, RFC 2409 §5.5 (with the commit bit of RFC 2408 §3.1):
+ *     I -> R  HDR*, HASH(1), SA, Ni [, KE] [, IDci, IDcr]
+ *     R -> I  HDR*, HASH(2), SA, Nr [, KE] [, IDci, IDcr] [, N(RESPONDER-LIFETIME)]
+ *     I -> R  HDR*, HASH(3)
+ *    [R -> I  HDR*, HASH(4), N(CONNECTED)]      when either side set the commit bit
+ * HASH(1) = prf(SKEYID_a, M-ID | the payloads after HASH)
+ * HASH(2) = prf(SKEYID_a, M-ID | Ni_b | the payloads after HASH)
+ * HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b)
+ * HASH(4) = prf(SKEYID_a, M-ID | N), as an Informational HASH(1).
+ * A message with a wrong hash is dropped without changing state. */
+#include "ike/ike.h"
+#include "doi/ipsec_doi.h"
+#include "isakmp/secmem.h"
+
+#include <string.h>
+
+#define PL FW_PL
+
+static enum fw_verdict fail(struct fw_ctx *c, enum isakmp_fail_reason r, uint16_t notify)
+{
+    c->reason = r;
+    c->notify = notify;
+    return FW_FAIL;
+}
+
+static enum fw_verdict drop(struct fw_ctx *c)
+{
+    c->reject = ISAKMP_REJECT_BAD_HASH;
+    return FW_DROP;
+}
+
+/* Header and an empty HASH payload; returns the HASH payload's offset. */
+static size_t begin(struct fw_ctx *c, struct fw_mbuf *b, uint8_t *buf, size_t cap, uint8_t flags)
+{
+    uint8_t zero[IKE_MAX_HASH] = { 0 };
+    fw_mb_init(b, buf, cap);
+    fw_mb_header(b, c->sa->cky_i, c->sa->cky_r, ISAKMP_XCHG_QUICK, flags, c->x->msgid);
+    size_t at = b->len;
+    fw_mb_payload(b, ISAKMP_PL_HASH, zero, ike_of(c->sa)->prf_len);
+    return at;
+}
+
+/* Fill the HASH payload at `at` with prf(SKEYID_a, M-ID | [pre |] rest). */
+static bool seal_hash(struct fw_ctx *c, struct fw_mbuf *b, size_t at, const uint8_t *pre, size_t pre_len)
+{
+    if (b->err)
+        return false;
+    uint8_t mid[4], h[IKE_MAX_HASH];
+    size_t hl, after = at + fw_get16(b->b + at + 2);
+    fw_put32(mid, c->x->msgid);
+    struct ike_iov v[] = { { mid, 4 }, { pre, pre_len }, { b->b + after, b->len - after } };
+    if (!ike_prf_a(c->sa, v, 3, h, &hl) || hl + 4 != fw_get16(b->b + at + 2))
+        return false;
+    memcpy(b->b + at + 4, h, hl);
+    return true;
+}
+
+/* Check the HASH that must come first in m, over M-ID | [pre |] rest. */
+static bool hash_ok(struct fw_ctx *c, const uint8_t *pre, size_t pre_len)
+{
+    const struct fw_msg *m = c->m;
+    if (m->n == 0 || m->p[0].type != ISAKMP_PL_HASH)
+        return false;
+    size_t after = m->p[0].raw_len;
+    uint8_t mid[4], h[IKE_MAX_HASH];
+    size_t hl;
+    fw_put32(mid, m->msgid);
+    struct ike_iov v[] = { { mid, 4 }, { pre, pre_len }, { m->chain + after, m->chain_len - after } };
+    return ike_prf_a(c->sa, v, 3, h, &hl) && hl == m->p[0].body_len &&
+           isakmp_memeq_ct(h, m->p[0].body, hl);
+}
+
+static struct ike_qm *qm_new(struct fw_ctx *c)
+{
+    struct ike_qm *q = fw_alloc(c->e, sizeof *q);
+    c->x->kx = q;
+    return q;
+}
+
+/* g^xy of the PFS exchange (kept for KEYMAT). */
+static enum fw_verdict pfs_shared(struct fw_ctx *c, struct ike_qm *q, const struct fw_payload *ke)
+{
+    if (!ke)
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    uint8_t gxy[IKE_MAX_DH];
+    size_t len = 0;
+    bool ok = ike_dh_shared(c->e, q->dh, ke->body, ke->body_len, gxy, &len);
+    ike_dh_free(c->e, q->dh);
+    q->dh = NULL;
+    if (!ok)
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    q->gxy = fw_memdup(c->e, gxy, len);
+    q->gxy_len = len;
+    isakmp_wipe(gxy, sizeof gxy);
+    return q->gxy ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
+
+/* KEYMAT both ways for each protocol of the choice; fills q->child. */
+static bool make_child(struct fw_ctx *c, struct ike_qm *q, const struct ipsec_choice *ch,
+                       const struct ipsec_spis *mine)
+{
+    struct fw_child *k = &q->child;
+    uint64_t t0 = fw_cpu_now(c->e);
+    memset(k, 0, sizeof *k);
+    k->handle = c->x->handle;
+    k->phase1 = c->sa->handle;
+    k->initiator = c->x->initiator;
+    k->local = c->sa->local;
+    k->peer = c->sa->peer;
+    k->n = ch->alg.n_protocols;
+    k->pfs_group = ch->alg.pfs_group;
+    k->life_seconds = q->responder_life ? q->responder_life : ch->alg.life_seconds;
+    k->life_kbytes = ch->alg.life_kbytes;
+    k->commit = q->commit;
+    if (q->has_ids && c->x->initiator) {
+        ipsec_id_parse(q->idci, q->idci_len, &k->client_local);
+        ipsec_id_parse(q->idcr, q->idcr_len, &k->client_peer);
+    }
+    for (unsigned i = 0; i < k->n; i++) {
+        uint8_t proto = ch->alg.protocols[i].protocol;
+        size_t sl = ipsec_spi_len(proto);
+        k->p[i].alg = ch->alg.protocols[i];
+        k->p[i].spi_in = mine->v[proto];
+        k->p[i].spi_out = ch->peer_spi[i];
+        k->p[i].keymat_len = ISAKMP_MAX_KEYMAT;
+        if (!ike_keymat(c->sa, q, proto, k->p[i].spi_in, sl, k->p[i].keymat_in, ISAKMP_MAX_KEYMAT) ||
+            !ike_keymat(c->sa, q, proto, k->p[i].spi_out, sl, k->p[i].keymat_out, ISAKMP_MAX_KEYMAT))
+            return false;
+    }
+    fw_event_crypto(c->e, ISAKMP_CRYPTO_PRF, 0, fw_cost(c->e, ISAKMP_COST_PRF), fw_cpu_now(c->e) - t0);
+    return true;
+}
+
+static void finish(struct fw_ctx *c, struct ike_qm *q)
+{
+    fw_xchg_complete(c, c->x);
+    fw_child_add(c->e, &q->child);
+}
+
+/* The client IDs of a message: none or exactly two. */
+static bool take_ids(struct fw_ctx *c, struct ike_qm *q)
+{
+    unsigned n = fw_msg_count(c->m, ISAKMP_PL_ID);
+    if (n == 0)
+        return true;
+    if (n != 2)
+        return false;
+    const struct fw_payload *a = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    const struct fw_payload *b = fw_msg_find(c->m, ISAKMP_PL_ID, 1);
+    struct isakmp_identity tmp;
+    if (!ipsec_id_parse(a->body, a->body_len, &tmp) || !ipsec_id_parse(b->body, b->body_len, &tmp) ||
+        a->body_len > sizeof q->idci || b->body_len > sizeof q->idcr)
+        return false;
+    q->has_ids = true;
+    memcpy(q->idci, a->body, a->body_len);
+    q->idci_len = a->body_len;
+    memcpy(q->idcr, b->body, b->body_len);
+    q->idcr_len = b->body_len;
+    return true;
+}
+
+/* ---- initiator ------------------------------------------------------------------ */
+
+enum fw_verdict ike_quick_initiate(struct fw_ctx *c)
+{
+    const struct fw_p2_request *r = c->p2req;
+    struct ike_qm *q = qm_new(c);
+    if (!q || !r || !r->n_p2)
+        return FW_FAIL;
+    uint16_t group = r->p2[0].pfs_group;
+    for (size_t i = 0; i < r->n_p2; i++)
+        if (r->p2[i].pfs_group != group || !r->p2[i].n_protocols ||
+            r->p2[i].n_protocols > ISAKMP_P2_MAX_PROTOCOLS)
+            return FW_FAIL;       /* one KE goes out: one PFS group for all */
+    q->offer = fw_memdup(c->e, r->p2, r->n_p2 * sizeof *r->p2);
+    q->n_offer = r->n_p2;
+    q->commit = r->commit;
+    if (!q->offer)
+        return FW_FAIL;
+    q->idci_len = ipsec_id_encode(&r->client_local, q->idci, sizeof q->idci);
+    q->idcr_len = ipsec_id_encode(&r->client_peer, q->idcr, sizeof q->idcr);
+    q->has_ids = q->idci_len && q->idcr_len;
+    ike_nonce(c->e, q->ni, &q->ni_len);
+    struct ipsec_spis spis;
+    ipsec_new_spis(c->e, q->offer, q->n_offer, &spis);
+    memcpy(q->spi_in, &spis.v[2], sizeof q->spi_in);   /* AH, ESP, IPCOMP */
+    if (group && !ike_make_ke(c, group, &q->dh))
+        return FW_FAIL;
+    uint8_t buf[FW_MAX_MSG];
+    struct fw_mbuf b;
+    size_t at = begin(c, &b, buf, sizeof buf, q->commit ? FW_FLAG_COMMIT : 0);
+    ipsec_put_sa(&b, q->offer, q->n_offer, &spis);
+    fw_mb_payload(&b, ISAKMP_PL_NONCE, q->ni, q->ni_len);
+    if (q->dh) {
+        size_t len;
+        const uint8_t *pub = ike_dh_public(q->dh, &len);
+        fw_mb_payload(&b, ISAKMP_PL_KE, pub, len);
+    }
+    if (q->has_ids) {
+        fw_mb_payload(&b, ISAKMP_PL_ID, q->idci, q->idci_len);
+        fw_mb_payload(&b, ISAKMP_PL_ID, q->idcr, q->idcr_len);
+    }
+    if (!seal_hash(c, &b, at, NULL, 0))
+        return FW_FAIL;
+    return fw_xchg_send(c, c->x, &b, true, true) ? FW_OK : FW_FAIL;
+}
+
+static enum fw_verdict i_msg2(struct fw_ctx *c)
+{
+    struct ike_qm *q = c->x->kx;
+    if (!hash_ok(c, q->ni, q->ni_len))
+        return drop(c);
+    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct fw_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct fw_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    struct ipsec_choice ch;
+    uint16_t n = ipsec_check_reply(sa->body, sa->body_len, q->offer, q->n_offer, &ch);
+    if (n)
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+    if (!ike_take_nonce(no, q->nr, &q->nr_len))
+        return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+    /* Client IDs, when we sent them, must come back unchanged. */
+    unsigned nid = fw_msg_count(c->m, ISAKMP_PL_ID);
+    if (q->has_ids) {
+        const struct fw_payload *a = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+        const struct fw_payload *b = fw_msg_find(c->m, ISAKMP_PL_ID, 1);
+        if (nid != 2 || a->body_len != q->idci_len || b->body_len != q->idcr_len ||
+            memcmp(a->body, q->idci, q->idci_len) || memcmp(b->body, q->idcr, q->idcr_len))
+            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+    } else if (nid) {
+        /* We sent none, so the SA is between the two hosts; a responder
+         * (charon) that names them anyway says the same thing. */
+        const struct fw_payload *a = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+        const struct fw_payload *b = fw_msg_find(c->m, ISAKMP_PL_ID, 1);
+        if (nid != 2 || !ipsec_id_is_host(a->body, a->body_len, &c->sa->local) ||
+            !ipsec_id_is_host(b->body, b->body_len, &c->sa->peer))
+            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+    }
+    if (ch.alg.pfs_group) {
+        if (!q->dh || !ke)
+            return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+        enum fw_verdict v = pfs_shared(c, q, ke);
+        if (v != FW_OK)
+            return v;
+    } else if (ke) {
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    }
+    for (unsigned i = 0; i < fw_msg_count(c->m, ISAKMP_PL_N); i++) {
+        const struct fw_payload *np = fw_msg_find(c->m, ISAKMP_PL_N, i);
+        /* RESPONDER-LIFETIME: attributes LIFE-TYPE seconds, LIFE-DURATION. */
+        if (np->body_len >= 8 && fw_get16(np->body + 6) == ISAKMP_N_RESPONDER_LIFETIME) {
+            size_t off = 8 + (size_t)np->body[5];
+            struct isakmp_attr a;
+            struct isakmp_bytes attrs = { np->body + off, off <= np->body_len ? np->body_len - off : 0 };
+            if (off <= np->body_len && isakmp_attr_find(attrs, ISAKMP_IPSEC_LIFE_DURATION, &a) == 1 &&
+                a.value_fits && a.value && (!ch.alg.life_seconds || a.value < ch.alg.life_seconds))
+                q->responder_life = a.value;
+        }
+    }
+    struct ipsec_spis mine;
+    memset(&mine, 0, sizeof mine);
+    memcpy(&mine.v[2], q->spi_in, sizeof q->spi_in);
+    if (!make_child(c, q, &ch, &mine))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    q->chosen = ch.alg;
+    if (c->m->flags & FW_FLAG_COMMIT)
+        q->commit = true;
+    /* HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b). */
+    uint8_t buf[FW_MAX_MSG], zero = 0, mid[4], h[IKE_MAX_HASH];
+    size_t hl;
+    fw_put32(mid, c->x->msgid);
+    struct ike_iov v[] = { { &zero, 1 }, { mid, 4 }, { q->ni, q->ni_len }, { q->nr, q->nr_len } };
+    if (!ike_prf_a(c->sa, v, 4, h, &hl))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    struct fw_mbuf b;
+    fw_mb_init(&b, buf, sizeof buf);
+    fw_mb_header(&b, c->sa->cky_i, c->sa->cky_r, ISAKMP_XCHG_QUICK,
+                 q->commit ? FW_FLAG_COMMIT : 0, c->x->msgid);
+    fw_mb_payload(&b, ISAKMP_PL_HASH, h, hl);
+    if (!fw_xchg_send(c, c->x, &b, true, q->commit))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    if (!q->commit)
+        finish(c, q);
+    return FW_OK;
+}
+
+static enum fw_verdict i_msg4(struct fw_ctx *c)
+{
+    struct ike_qm *q = c->x->kx;
+    if (!hash_ok(c, NULL, 0))
+        return drop(c);
+    const struct fw_payload *np = fw_msg_find(c->m, ISAKMP_PL_N, 0);
+    if (np->body_len < 8 || fw_get16(np->body + 6) != ISAKMP_N_CONNECTED)
+        return drop(c);
+    finish(c, q);
+    return FW_OK;
+}
+
+/* ---- responder ------------------------------------------------------------------ */
+
+static enum fw_verdict r_msg1(struct fw_ctx *c)
+{
+    if (!hash_ok(c, NULL, 0))
+        return drop(c);
+    struct ike_qm *q = qm_new(c);
+    if (!q)
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct fw_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct fw_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    if (!ike_take_nonce(no, q->ni, &q->ni_len))
+        return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+    if (!take_ids(c, q))
+        return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+    struct ipsec_choice ch;
+    uint16_t n = ipsec_choose(sa->body, sa->body_len, c->e->cfg.p2, c->e->cfg.n_p2,
+                              c->e->cfg.max_p2_life_seconds, &ch);
+    if (n)
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+    if (!!ch.alg.pfs_group != !!ke)
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+    if (ke && ke->body_len != ike_dh_public_len(ch.alg.pfs_group))
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    q->commit = (c->m->flags & FW_FLAG_COMMIT) != 0;
+    q->chosen = ch.alg;
+    ike_nonce(c->e, q->nr, &q->nr_len);
+    struct ipsec_spis mine;
+    ipsec_new_spis(c->e, &ch.alg, 1, &mine);
+    memcpy(q->spi_in, &mine.v[2], sizeof q->spi_in);
+    uint8_t pub[IKE_MAX_DH];
+    size_t pub_len = 0;
+    if (ke) {
+        if (!ike_make_ke(c, ch.alg.pfs_group, &q->dh))
+            return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        const uint8_t *p = ike_dh_public(q->dh, &pub_len);
+        memcpy(pub, p, pub_len);
+        enum fw_verdict v = pfs_shared(c, q, ke);
+        if (v != FW_OK)
+            return v;
+    }
+    if (ch.offered_life && ch.alg.life_seconds != ch.offered_life)
+        q->responder_life = ch.alg.life_seconds;
+    if (!make_child(c, q, &ch, &mine))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    uint8_t buf[FW_MAX_MSG];
+    struct fw_mbuf b;
+    size_t at = begin(c, &b, buf, sizeof buf, q->commit ? FW_FLAG_COMMIT : 0);
+    ipsec_put_reply(&b, &ch, &mine);
+    fw_mb_payload(&b, ISAKMP_PL_NONCE, q->nr, q->nr_len);
+    if (ke)
+        fw_mb_payload(&b, ISAKMP_PL_KE, pub, pub_len);
+    if (q->has_ids) {
+        fw_mb_payload(&b, ISAKMP_PL_ID, q->idci, q->idci_len);
+        fw_mb_payload(&b, ISAKMP_PL_ID, q->idcr, q->idcr_len);
+    }
+    if (q->responder_life) {
+        /* RFC 2407 §4.5.4: our shorter lifetime, for the first protocol. */
+        uint8_t proto = ch.alg.protocols[0].protocol, spi[4];
+        size_t sl = ipsec_spi_len(proto);
+        if (sl == 2) fw_put16(spi, (uint16_t)mine.v[proto]);
+        else fw_put32(spi, mine.v[proto]);
+        fw_mb_begin(&b, ISAKMP_PL_N);
+        fw_mb_u32(&b, ISAKMP_DOI_IPSEC);
+        fw_mb_u8(&b, proto);
+        fw_mb_u8(&b, (uint8_t)sl);
+        fw_mb_u16(&b, ISAKMP_N_RESPONDER_LIFETIME);
+        fw_mb_put(&b, spi, sl);
+        fw_mb_u16(&b, 0x8000 | ISAKMP_IPSEC_LIFE_TYPE);
+        fw_mb_u16(&b, ISAKMP_LIFE_SECONDS);
+        fw_mb_u16(&b, ISAKMP_IPSEC_LIFE_DURATION);
+        fw_mb_u16(&b, 4);
+        fw_mb_u32(&b, q->responder_life);
+        fw_mb_end(&b);
+    }
+    if (!seal_hash(c, &b, at, q->ni, q->ni_len) || !fw_xchg_send(c, c->x, &b, true, true))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return FW_OK;
+}
+
+static enum fw_verdict r_msg3(struct fw_ctx *c)
+{
+    struct ike_qm *q = c->x->kx;
+    uint8_t zero = 0, mid[4], h[IKE_MAX_HASH];
+    size_t hl;
+    fw_put32(mid, c->x->msgid);
+    struct ike_iov v[] = { { &zero, 1 }, { mid, 4 }, { q->ni, q->ni_len }, { q->nr, q->nr_len } };
+    const struct fw_payload *hp = fw_msg_find(c->m, ISAKMP_PL_HASH, 0);
+    if (!ike_prf_a(c->sa, v, 4, h, &hl) || hl != hp->body_len || !isakmp_memeq_ct(h, hp->body, hl))
+        return drop(c);
+    if (q->commit) {
+        uint8_t buf[FW_MAX_MSG];
+        struct fw_mbuf b;
+        size_t at = begin(c, &b, buf, sizeof buf, FW_FLAG_COMMIT);
+        uint8_t spi[4];
+        uint8_t proto = q->chosen.protocols[0].protocol;
+        size_t sl = ipsec_spi_len(proto);
+        if (sl == 2) fw_put16(spi, (uint16_t)q->child.p[0].spi_in);
+        else fw_put32(spi, q->child.p[0].spi_in);
+        fw_mb_begin(&b, ISAKMP_PL_N);
+        fw_mb_u32(&b, ISAKMP_DOI_IPSEC);
+        fw_mb_u8(&b, proto);
+        fw_mb_u8(&b, (uint8_t)sl);
+        fw_mb_u16(&b, ISAKMP_N_CONNECTED);
+        fw_mb_put(&b, spi, sl);
+        fw_mb_end(&b);
+        if (!seal_hash(c, &b, at, NULL, 0) || !fw_xchg_send(c, c->x, &b, true, false))
+            return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    }
+    finish(c, q);
+    return FW_OK;
+}
+
+static const struct fw_step steps[] = {
+    { 1, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE),
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N) | PL(ISAKMP_PL_NAT_OA),
+      PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_KE) |
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N), r_msg1, 0 },
+    { 2, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE),
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N) | PL(ISAKMP_PL_NAT_OA),
+      PL(ISAKMP_PL_HASH), i_msg2, 0 },
+    { 3, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), 0,
+      PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), r_msg3, 0 },
+    { 4, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), 0, 0, i_msg4, 0 },
+};
+
+const struct fw_exchange_def ike_quick_mode = {
+    .type = ISAKMP_XCHG_QUICK,
+    .phase = 2,
+    .n_msgs = 3,
+    .steps = steps,
+    .n_steps = sizeof steps / sizeof steps[0],
+};

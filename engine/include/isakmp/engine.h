@@ -1,0 +1,368 @@
+/* The ISAKMP/IKEv1 protocol engine, sans-I/O.
+ *
+ * An engine is one IKE endpoint (one "node"): it holds its phase-1 and
+ * phase-2 SAs, its exchanges in progress and its defences.  It does no
+ * I/O and reads no clock:
+ *
+ *   - the caller hands it datagrams (isakmp_engine_recv) and the current
+ *     time `now`, a uint64 count of nanoseconds on any monotonic scale;
+ *   - it hands back datagrams through callbacks.send, events through
+ *     callbacks.event, and asks callbacks.random for every random byte
+ *     (cookies, nonces, DH private values, SPIs, IVs, cookie secrets);
+ *   - it says when it next needs to be called (isakmp_engine_next_deadline)
+ *     and the caller then calls isakmp_engine_timeout.
+ *
+ * Many engines may live in one process and share nothing (no globals).
+ * All calls on one engine must come from one thread at a time.
+ *
+ * Layers behind this API: the ISAKMP framework (engine/isakmp/: header,
+ * cookies, SA database, retransmission, duplicates, Informational) calls
+ * a key-exchange ops table (engine/ike/: IKEv1 Main, Aggressive, Quick
+ * Modes) and a DOI ops table (engine/doi/: IPsec DOI), both registered
+ * when the engine is created.
+ *
+ * CPU cost model (for the simulator).  Cryptography runs inline, inside
+ * recv/initiate/quick_mode/timeout.  Every expensive operation (DH key
+ * generation, DH shared secret, key schedule, message encryption,
+ * RSA, cookie MAC) emits an ISAKMP_EV_CRYPTO event carrying
+ *   - virtual_ns: its cost from config.cost (the cost table of
+ *     isakmp/cost.h; 0 when config.cost is NULL), and
+ *   - cpu_ns: the time it really took: DH operations are measured by
+ *     the crypto layer (thread CPU time, isakmp/cost.h); the others with
+ *     callbacks.cpu_clock when the driver supplies one (0 otherwise).
+ *     A measurement only: it never changes what the engine does.
+ * The engine also sums virtual_ns: isakmp_engine_take_cost returns the
+ * sum since its previous call.  A simulator charges that sum to the node
+ * and releases the datagrams sent during the call only after it: the
+ * engine itself never waits, so no asynchronous crypto jobs exist.
+ *
+ * Memory: every allocation an engine makes is counted
+ * (isakmp_engine_memory); the defences bound it (config.defence).  DH
+ * keys live in GMP/Nettle memory and are counted by an estimate.
+ *
+ * What is implemented (RFC 2409 unless said otherwise):
+ *   phase 1   Main Mode and Aggressive Mode with pre-shared keys, RSA
+ *             signatures (§5.1) and public key encryption (§5.2); revised
+ *             public key encryption (§5.3) in Main Mode only;
+ *   phase 2   Quick Mode with and without PFS, client identities, AH, ESP,
+ *             IPCOMP proposals and bundles, RESPONDER-LIFETIME, the commit
+ *             bit (CONNECTED as a fourth message, HASH(4) = prf(SKEYID_a,
+ *             M-ID | N));
+ *   other     Informational Notify/Delete (§5.7), INITIAL-CONTACT, DPD
+ *             (RFC 3706), retransmission, duplicates and replays,
+ *             lifetimes and automatic rekeying, anti-clogging cookies,
+ *             half-open limits, a stateless responder.
+ *   not       New Group Mode, the RFC 2408 Base and Authentication-Only
+ *             exchanges, certificates (CERT/CR payloads are accepted and
+ *             ignored; RSA keys are configured), NAT-T, XAUTH/Mode Config,
+ *             kilobyte lifetimes (negotiated, never counted down). */
+#ifndef ISAKMP_ENGINE_H
+#define ISAKMP_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "isakmp/policy.h"
+#include "isakmp/event.h"
+
+struct isakmp_engine;
+struct isakmp_cost_table;          /* isakmp/cost.h (DH/crypto cost per operation) */
+
+/* ---- callbacks ---------------------------------------------------------- */
+
+struct isakmp_callbacks {
+    /* Send one datagram from `from` (our address) to `to`.  The bytes are
+     * only valid during the call.  Required. */
+    void (*send)(void *user, const uint8_t *bytes, size_t len,
+                 const struct isakmp_addr *from, const struct isakmp_addr *to);
+    /* One event (see isakmp/event.h).  Optional (NULL: events dropped). */
+    void (*event)(void *user, const struct isakmp_event *ev);
+    /* Fill buf with len random bytes.  Required.  The simulator gives a
+     * seeded DRBG (isakmp/drbg.h), a live driver getrandom(2). */
+    void (*random)(void *user, uint8_t *buf, size_t len);
+    /* Optional: a CPU clock in ns, only used to measure crypto cost for
+     * ISAKMP_EV_CRYPTO.cpu_ns.  NULL: cpu_ns is 0. */
+    uint64_t (*cpu_clock)(void *user);
+};
+
+/* ---- configuration ------------------------------------------------------ */
+
+/* Retransmission: the first resend after `initial_ns`, each next wait
+ * multiplied by `factor` (>= 1), capped at `cap_ns`; after `tries`
+ * transmissions in all without an answer the exchange fails
+ * (ISAKMP_FAIL_TIMEOUT).  Zeros take the defaults (1 s, 2, 30 s, 5). */
+struct isakmp_retransmit {
+    uint64_t initial_ns;
+    uint32_t factor;
+    uint64_t cap_ns;
+    uint32_t tries;
+};
+
+/* How a responder resists message-1 floods.
+ *
+ * mode ISAKMP_DEFENCE_NONE: every message 1 creates a half-open SA
+ *   (bounded only by the limits below); CKY-R is random.
+ * mode ISAKMP_DEFENCE_COOKIES: CKY-R = prf(secret, peer addr|port,
+ *   own addr|port, CKY-I) truncated to 8 bytes (RFC 2408 §2.5.3), with a
+ *   secret drawn from callbacks.random and rotated every
+ *   cookie_rotate_ns (the previous secret stays valid for one period).
+ *   A message carrying a CKY-R we did not make is dropped before any
+ *   other work (one MAC).  Half-open state is still kept per message 1.
+ * mode ISAKMP_DEFENCE_STATELESS: as COOKIES, and in addition a Main Mode
+ *   responder creates no SA, no timer and no DH value for message 1:
+ *   message 2 is computed from message 1 and the secret alone (and not
+ *   retransmitted: the initiator's retransmission of message 1 gets the
+ *   same answer), and the SA is created when message 3 returns a valid
+ *   CKY-R.  IKEv1 forces one compromise: HASH_I covers the initiator's
+ *   SA payload, which only message 1 carries, so that payload is kept in
+ *   a fixed table of `stateless_slots` entries (direct-mapped by CKY-R,
+ *   overwritten, never allocated per request).  Memory is therefore
+ *   constant whatever the flood; a legitimate initiator loses only if its
+ *   slot is overwritten between its messages 1 and 3.  Aggressive Mode
+ *   is handled as in COOKIES mode.  See engine/isakmp/cookie.c for the
+ *   cost of each mode per bogus request.
+ *
+ * half_open_max / half_open_per_source: limits on responder phase-1 SAs
+ * not yet established (0 = unlimited).  A message 1 over a limit is
+ * dropped (ISAKMP_EV_DEFENCE).
+ * memory_max: bytes of counted engine memory above which new message 1s
+ * are dropped (0 = unlimited).
+ * notify_per_second: at most this many unprotected error Notifies sent
+ * per second (0 = unlimited) - a forged message must not turn us into an
+ * amplifier. */
+enum isakmp_defence_mode {
+    ISAKMP_DEFENCE_NONE = 0,
+    ISAKMP_DEFENCE_COOKIES = 1,
+    ISAKMP_DEFENCE_STATELESS = 2,
+};
+
+struct isakmp_defence {
+    enum isakmp_defence_mode mode;
+    uint64_t cookie_rotate_ns;     /* 0: 60 s */
+    uint32_t half_open_max;
+    uint32_t half_open_per_source;
+    size_t memory_max;
+    uint32_t notify_per_second;
+    uint32_t stateless_slots;      /* STATELESS: message-1 table entries (0: 1024; rounded up to 2^n) */
+};
+
+/* DH private value policy (see isakmp/dh.h): full-size exponents by
+ * default, or short ones of `exponent_bits` bits (0 = the group's
+ * recommended size) - cheaper, the classic trade-off DoS studies vary. */
+struct isakmp_dh_policy {
+    bool short_exponent;
+    unsigned exponent_bits;
+};
+
+struct isakmp_config {
+    /* Our identity in phase 1 (ID_NONE: our IPv4/IPv6 address). */
+    struct isakmp_identity identity;
+    /* Pre-shared keys (copied). */
+    const struct isakmp_psk *psks;
+    size_t n_psks;
+    /* RSA signature authentication (auth method 3): our private key and
+     * the peers' public keys (isakmp/rsa.h keys, NOT copied: they must
+     * outlive the engine; the rsa_peers array itself is copied). */
+    const struct isakmp_rsa_key *rsa_key;
+    const struct isakmp_rsa_peer *rsa_peers;
+    size_t n_rsa_peers;
+    /* Phase-1 transforms we offer as initiator and accept as responder,
+     * in order of preference (copied).  A responder takes the first
+     * transform of the initiator's list that matches one of these. */
+    const struct isakmp_p1_transform *p1;
+    size_t n_p1;
+    /* Phase-2 proposals we accept as responder (copied); same rule. */
+    const struct isakmp_p2_proposal *p2;
+    size_t n_p2;
+    /* Accept a proposed lifetime up to these (0 = any); a longer one is
+     * answered with RESPONDER-LIFETIME and our value. */
+    uint32_t max_p1_life_seconds;
+    uint32_t max_p2_life_seconds;
+    /* Fraction (percent, 0 = 90) of a lifetime after which
+     * ISAKMP_EV_SA_REKEY_DUE is emitted. */
+    uint8_t rekey_percent;
+    /* Renegotiate automatically at that point the SAs this engine
+     * initiated: an IPsec SA by a new Quick Mode (same algorithms, PFS
+     * group, client identities and commit bit) under the newest
+     * established ISAKMP SA with the peer; an ISAKMP SA by a new phase 1
+     * (same offer, exchange type and expected identity).  The old SA
+     * lives until its hard lifetime, then is deleted on both sides (a
+     * Delete payload, and the peer's own lifetime).  Off: the
+     * ISAKMP_EV_SA_REKEY_DUE event is only a hint to the driver. */
+    bool auto_rekey;
+    /* Responder accepts Aggressive Mode (PSK Aggressive Mode exposes a
+     * hash an eavesdropper can brute-force; off by default). */
+    bool allow_aggressive;
+    struct isakmp_retransmit retransmit;
+    struct isakmp_defence defence;
+    struct isakmp_dh_policy dh;
+    /* Dead Peer Detection (RFC 3706): every dpd_delay_ns an established
+     * ISAKMP SA whose peer announced the DPD vendor ID sends a protected
+     * R-U-THERE; without an R-U-THERE-ACK after the retransmission
+     * schedule (config.retransmit), the peer is declared dead and every
+     * SA with it is removed (ISAKMP_EV_SA_DELETED, end ISAKMP_END_DPD).
+     * 0: off (R-U-THERE from peers is always answered). */
+    uint64_t dpd_delay_ns;
+    /* Send N(INITIAL-CONTACT) in the first phase-1 exchange with a peer. */
+    bool initial_contact;
+    /* Cost per operation for ISAKMP_EV_CRYPTO (not copied: must outlive
+     * the engine; NULL = no virtual cost). */
+    const struct isakmp_cost_table *cost;
+};
+
+/* Fill *c with defaults: no credentials, no proposals, retransmission
+ * 1 s x2 cap 30 s, 5 tries, no defence.  Callers then set what they need. */
+void isakmp_config_defaults(struct isakmp_config *c);
+
+/* ---- engine lifetime ---------------------------------------------------- */
+
+/* Create an engine.  Copies everything in *config except config->cost;
+ * keeps `callbacks` by value and `user` as given (passed back to every
+ * callback).  Returns NULL when the configuration is unusable (no send or
+ * random callback, a proposal with an unknown algorithm or group) or
+ * memory is short. */
+struct isakmp_engine *isakmp_engine_new(const struct isakmp_config *config,
+                                        const struct isakmp_callbacks *callbacks,
+                                        void *user);
+
+/* Free the engine and everything it holds, wiping key material.  Emits
+ * no events and sends nothing (call isakmp_engine_delete first to tell
+ * peers).  NULL is allowed. */
+void isakmp_engine_free(struct isakmp_engine *e);
+
+/* ---- input -------------------------------------------------------------- */
+
+/* A datagram arrived: `bytes` is the UDP payload (port 500; for 4500 the
+ * caller strips the non-ESP marker), `from` the peer, `to` our address it
+ * was sent to.  The engine never keeps the pointer.  Any reply is sent
+ * before this returns.  Hostile input is expected: bad messages are
+ * dropped (ISAKMP_EV_MESSAGE_REJECTED), answered with a Notify where the
+ * RFC asks it, and never change established state. */
+void isakmp_engine_recv(struct isakmp_engine *e, uint64_t now,
+                        const uint8_t *bytes, size_t len,
+                        const struct isakmp_addr *from,
+                        const struct isakmp_addr *to);
+
+/* Time passed: retransmit, fail exchanges out of tries, expire SAs, rotate
+ * the cookie secret.  Cheap when nothing is due. */
+void isakmp_engine_timeout(struct isakmp_engine *e, uint64_t now);
+
+/* The earliest time at which isakmp_engine_timeout has work, or
+ * UINT64_MAX when nothing is scheduled. */
+uint64_t isakmp_engine_next_deadline(const struct isakmp_engine *e);
+
+/* ---- exchanges we start ------------------------------------------------- */
+
+/* What to negotiate with one peer.  Lists are copied. */
+struct isakmp_policy {
+    struct isakmp_addr local;       /* our address (source of our datagrams) */
+    struct isakmp_addr peer;
+    uint8_t exchange_type;          /* ISAKMP_XCHG_IDPROT (default if 0) or _AGGRESSIVE */
+    /* Phase-1 offer (NULL/0: the engine's config.p1). */
+    const struct isakmp_p1_transform *p1;
+    size_t n_p1;
+    /* Expected peer identity (ID_NONE: accept any the credentials allow). */
+    struct isakmp_identity peer_id;
+    /* Quick Mode after phase 1 when n_p2 > 0. */
+    const struct isakmp_p2_proposal *p2;
+    size_t n_p2;
+    /* Client identities for Quick Mode (type ID_NONE: not sent, the SA
+     * then covers the two peers' addresses). */
+    struct isakmp_identity client_local, client_peer;
+    /* Ask the responder to send CONNECTED before the SA is used
+     * (RFC 2408 §3.1 commit bit). */
+    bool commit;
+};
+
+/* Start phase 1 with policy->peer (then Quick Mode if policy->n_p2).
+ * The first message is sent before this returns.  Returns the handle of
+ * the phase-1 exchange (= of the ISAKMP SA it makes), 0 on a local
+ * error (bad policy, no memory, no credential). */
+isakmp_handle isakmp_engine_initiate(struct isakmp_engine *e, uint64_t now,
+                                     const struct isakmp_policy *policy);
+
+/* Start a Quick Mode under the established ISAKMP SA `phase1`, with the
+ * phase-2 part of *policy (p2, client ids, commit).  Returns the handle of
+ * the Quick Mode (= of the IPsec SA it makes), 0 when `phase1` is not an
+ * established SA or on a local error. */
+isakmp_handle isakmp_engine_quick_mode(struct isakmp_engine *e, uint64_t now,
+                                       isakmp_handle phase1,
+                                       const struct isakmp_policy *policy);
+
+/* Delete an SA (phase 1 or 2) and tell the peer with a protected
+ * Informational Delete.  Deleting a phase-1 SA here deletes (and
+ * announces) its phase-2 SAs first; a phase-1 SA that expires or that
+ * the peer deletes leaves its phase-2 SAs alone (they have their own
+ * lifetimes, RFC 2408 §4.8).  Returns false when the handle is unknown. */
+bool isakmp_engine_delete(struct isakmp_engine *e, uint64_t now,
+                          isakmp_handle sa);
+
+/* Send a protected Informational Notify of `type` (with optional data)
+ * under the established ISAKMP SA `phase1`.  Returns false when phase1 is
+ * not established or on a local error. */
+bool isakmp_engine_notify(struct isakmp_engine *e, uint64_t now,
+                          isakmp_handle phase1, uint16_t type,
+                          const uint8_t *data, size_t len);
+
+/* ---- introspection ------------------------------------------------------ */
+
+/* Virtual crypto cost (ns, from config.cost) spent since the previous
+ * call, then reset to 0. */
+uint64_t isakmp_engine_take_cost(struct isakmp_engine *e);
+
+/* Bytes of memory the engine holds now (its own object included). */
+size_t isakmp_engine_memory(const struct isakmp_engine *e);
+
+/* Counters, for tests and results. */
+struct isakmp_stats {
+    uint64_t rx, tx, retransmits;
+    uint64_t duplicates, replays, rejected;
+    uint64_t bad_hash, bad_cookie, decrypt_errors;
+    uint64_t exchanges_ok, exchanges_failed;
+    uint32_t half_open;             /* responder phase-1 SAs not established now */
+    uint32_t phase1_sas, phase2_sas;/* established now */
+    uint64_t dropped_by_limit;
+    uint64_t notify_rate_limited;
+};
+void isakmp_engine_stats(const struct isakmp_engine *e, struct isakmp_stats *out);
+
+/* Key material of an established phase-1 SA (copied out; wipe after use).
+ * enc_key is the cipher key derived from SKEYID_e (RFC 2409 App. B) and,
+ * with cky_i, is what Wireshark's ikev1_decryption_table needs.
+ * Returns false when the handle is not an established phase-1 SA. */
+#define ISAKMP_MAX_KEY 64
+struct isakmp_phase1_keys {
+    uint8_t cky_i[8], cky_r[8];
+    uint8_t skeyid[ISAKMP_MAX_KEY], skeyid_d[ISAKMP_MAX_KEY];
+    uint8_t skeyid_a[ISAKMP_MAX_KEY], skeyid_e[ISAKMP_MAX_KEY];
+    size_t prf_len;                 /* length of each SKEYID* */
+    uint8_t enc_key[ISAKMP_MAX_KEY];
+    size_t enc_key_len;
+};
+bool isakmp_engine_phase1_keys(const struct isakmp_engine *e, isakmp_handle sa,
+                               struct isakmp_phase1_keys *out);
+
+/* KEYMAT of an established phase-2 SA, per protocol and direction
+ * (RFC 2409 §5.5: in = under the SPI we chose, out = under the peer's).
+ * Each is expanded to ISAKMP_MAX_KEYMAT bytes; the caller takes the
+ * encryption key first, then the authentication key.  Returns false
+ * when unknown or index out of range. */
+#define ISAKMP_MAX_KEYMAT 128
+struct isakmp_phase2_keys {
+    uint8_t protocol;
+    uint32_t spi_in, spi_out;
+    uint8_t keymat_in[ISAKMP_MAX_KEYMAT], keymat_out[ISAKMP_MAX_KEYMAT];
+    size_t keymat_len;              /* bytes valid in each */
+};
+bool isakmp_engine_phase2_keys(const struct isakmp_engine *e, isakmp_handle sa,
+                               unsigned protocol_index,
+                               struct isakmp_phase2_keys *out);
+
+/* The Wireshark ikev1_decryption_table line "CKYI,KEY" (hex) of an
+ * established phase-1 SA into buf (NUL-terminated).  Returns the length
+ * written, 0 when unknown or buf too small (needs 16+1+2*key+1 bytes). */
+size_t isakmp_engine_wireshark_line(const struct isakmp_engine *e,
+                                    isakmp_handle sa, char *buf, size_t size);
+
+#endif

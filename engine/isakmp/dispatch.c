@@ -1,0 +1,441 @@
+/* One datagram's walk through the framework: header, SA by cookies,
+ * defences, duplicates and replays, decryption, the payload check against
+ * the exchange table, then the step function of the key-exchange layer. */
+#include "isakmp/framework.h"
+#include "isakmp/secmem.h"
+
+#include <nettle/sha2.h>
+#include <string.h>
+
+static const uint8_t zero8[8];
+
+static void digest(const uint8_t *b, size_t len, uint8_t out[16])
+{
+    struct sha256_ctx h;
+    sha256_init(&h);
+    sha256_update(&h, len, b);
+    sha256_digest(&h, 16, out);
+}
+
+static void emit_message(struct isakmp_engine *e, enum isakmp_event_type t,
+                         struct fw_xchg *x, const struct fw_msg *m, uint8_t number,
+                         bool resent, const struct isakmp_addr *from)
+{
+    struct isakmp_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = t;
+    ev.handle = x ? x->handle : 0;
+    ev.peer = *from;
+    ev.u.message.exchange_type = m->xchg;
+    ev.u.message.number = number;
+    ev.u.message.size = m->raw_len;
+    ev.u.message.retransmission = resent;
+    ev.u.message.message_id = m->msgid;
+    fw_event(e, &ev);
+}
+
+static const struct fw_step *find_step(const struct isakmp_engine *e, const struct fw_xchg *x,
+                                       uint8_t no)
+{
+    uint16_t variant = e->kx->step_variant ? e->kx->step_variant(x->sa) : 0;
+    for (size_t i = 0; i < x->def->n_steps; i++) {
+        const struct fw_step *s = &x->def->steps[i];
+        if (s->msg_no == no && s->by_initiator == !x->initiator &&
+            (s->variant == 0 || s->variant == variant))
+            return s;
+    }
+    return NULL;
+}
+
+/* Decrypt the body of m with iv into plain; parse the chain.  Returns
+ * false (and the reject reason) on error. */
+static bool open_message(struct isakmp_engine *e, struct fw_sa *sa, struct fw_msg *m,
+                         const uint8_t *iv, uint8_t *plain, uint8_t *iv_next,
+                         enum isakmp_reject_reason *why)
+{
+    size_t blen = m->raw_len - FW_HDR_LEN;
+    size_t bs = e->kx->block_size(sa);
+    if (!e->kx->has_keys(sa) || bs == 0 || blen == 0 || blen % bs) {
+        *why = ISAKMP_REJECT_DECRYPT;
+        return false;
+    }
+    uint64_t t0 = fw_cpu_now(e);
+    if (!e->kx->decrypt(e, sa, iv, m->raw + FW_HDR_LEN, blen, plain, iv_next)) {
+        *why = ISAKMP_REJECT_DECRYPT;
+        return false;
+    }
+    fw_event_crypto(e, ISAKMP_CRYPTO_CIPHER, 0, fw_cost(e, ISAKMP_COST_CIPHER), fw_cpu_now(e) - t0);
+    if (fw_msg_payloads(m, m->first, plain, blen, true) != 0) {
+        /* With the wrong key or IV the chain is garbage: this is where a
+         * broken IV chain shows. */
+        *why = ISAKMP_REJECT_DECRYPT;
+        return false;
+    }
+    return true;
+}
+
+/* Run the step for message m on exchange x.  `fresh`: x was created for
+ * this message (destroyed again when the message is not accepted). */
+static void run_step(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
+                     struct fw_xchg *x, struct fw_msg *m, bool fresh,
+                     const struct isakmp_addr *from, const struct isakmp_addr *to)
+{
+    uint8_t plain[FW_MAX_MSG];
+    uint8_t iv_next[16], iv_saved[16];
+    size_t iv_saved_len = x->iv_len;
+    enum isakmp_reject_reason why = ISAKMP_REJECT_UNEXPECTED;
+    uint8_t no = (uint8_t)((x->last_rx_no > x->last_tx_no ? x->last_rx_no : x->last_tx_no) + 1);
+    const struct fw_step *step = find_step(e, x, no);
+    struct fw_ctx c = { .e = e, .now = now, .sa = sa, .x = x, .m = m, .from = from, .to = to };
+
+    memcpy(iv_saved, x->iv, sizeof iv_saved);
+    if (!step || (step->encrypted != FW_EITHER &&
+                  step->encrypted != ((m->flags & FW_FLAG_ENC) ? FW_ENCRYPTED : FW_CLEAR)))
+        goto reject;
+    if (m->flags & FW_FLAG_ENC) {
+        if (!open_message(e, sa, m, x->iv, plain, iv_next, &why)) {
+            if (x->def->phase == 1 && sa->state != FW_SA_ESTABLISHED) {
+                /* The first encrypted message of phase 1 does not decrypt
+                 * to a payload chain: the keys differ, i.e. the
+                 * pre-shared keys do (RFC 2409 §5.4 gives no other
+                 * way to tell).  The exchange cannot succeed. */
+                fw_event_reject(e, why, m->xchg, m->raw_len, from);
+                fw_xchg_fail(&c, x, ISAKMP_FAIL_AUTH, ISAKMP_N_AUTHENTICATION_FAILED, false);
+                return;
+            }
+            goto reject;
+        }
+    } else if (fw_msg_payloads(m, m->first, m->raw + FW_HDR_LEN, m->raw_len - FW_HDR_LEN, false)) {
+        why = ISAKMP_REJECT_MALFORMED;
+        c.notify = ISAKMP_N_PAYLOAD_MALFORMED;
+        goto reject;
+    }
+    if ((m->present & step->required) != step->required ||
+        (m->present & ~(step->required | step->allowed))) {
+        why = ISAKMP_REJECT_UNEXPECTED;
+        c.notify = (m->present & FW_PL(31)) ? ISAKMP_N_INVALID_PAYLOAD_TYPE : ISAKMP_N_PAYLOAD_MALFORMED;
+        goto reject;
+    }
+    /* Tentatively advance; undone below if the step drops the message. */
+    uint8_t old_rx = x->last_rx_no, old_digest[16];
+    bool old_have = x->have_rx_digest;
+    memcpy(old_digest, x->rx_digest, 16);
+    if (m->flags & FW_FLAG_ENC) {
+        memcpy(x->iv, iv_next, e->kx->block_size(sa));
+        x->iv_len = e->kx->block_size(sa);
+    }
+    x->last_rx_no = no;
+    digest(m->raw, m->raw_len, x->rx_digest);
+    x->have_rx_digest = true;
+    x->awaiting = false;
+    emit_message(e, ISAKMP_EV_MESSAGE_RECEIVED, x, m, no, false, from);
+
+    x->step = step;
+    enum fw_verdict v = step->run(&c);
+    if (v != FW_FAIL)
+        x->step = NULL;     /* (on FW_FAIL x may be gone) */
+    if (v == FW_OK)
+        return;
+    if (v == FW_FAIL) {
+        /* A phase-2 exchange the peer started is announced once its first
+         * message is accepted (see phase2()); failing there, announce it
+         * first so every FAILED has its STARTED. */
+        if (fresh && x->def->phase != 1)
+            fw_emit_exchange(e, x, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_FAIL_NONE, 0);
+        fw_xchg_fail(&c, x, c.reason, c.notify, false);
+        return;
+    }
+    /* FW_DROP: as if the message never came. */
+    x->last_rx_no = old_rx;
+    memcpy(x->rx_digest, old_digest, 16);
+    x->have_rx_digest = old_have;
+    memcpy(x->iv, iv_saved, sizeof iv_saved);
+    x->iv_len = iv_saved_len;
+    x->awaiting = x->tx && !x->done && x->last_tx_no > x->last_rx_no;
+    why = c.reject ? c.reject : ISAKMP_REJECT_BAD_HASH;
+    c.notify = 0;
+reject:
+    fw_event_reject(e, why, m->xchg, m->raw_len, from);
+    if (fresh) {
+        if (x->def->phase == 1 && c.notify) {
+            /* A first message we cannot take: say why, then forget it. */
+            fw_xchg_fail(&c, x, ISAKMP_FAIL_MALFORMED, c.notify, false);
+        } else if (x->def->phase == 1) {
+            fw_sa_destroy(e, sa);
+        } else {
+            fw_xchg_destroy(e, x);
+        }
+    }
+}
+
+/* STATELESS mode, message 1: answer from the message and the secret. */
+static void stateless_reply(struct isakmp_engine *e, uint64_t now, struct fw_msg *m,
+                            const struct isakmp_addr *from, const struct isakmp_addr *to)
+{
+    struct fw_sa tmp;
+    memset(&tmp, 0, sizeof tmp);
+    memcpy(tmp.cky_i, m->cky_i, 8);
+    fw_cookie_make(e, from, to, m->cky_i, tmp.cky_r);
+    tmp.local = *to;
+    tmp.peer = *from;
+    tmp.exchange_type = m->xchg;
+    if (fw_msg_payloads(m, m->first, m->raw + FW_HDR_LEN, m->raw_len - FW_HDR_LEN, false) != 0 ||
+        !(m->present & FW_PL(ISAKMP_PL_SA))) {
+        fw_event_reject(e, ISAKMP_REJECT_MALFORMED, m->xchg, m->raw_len, from);
+        return;
+    }
+    uint8_t buf[FW_MAX_MSG], blob[FW_STATELESS_BLOB];
+    size_t blob_len = 0;
+    struct fw_mbuf b;
+    fw_mb_init(&b, buf, sizeof buf);
+    struct fw_ctx c = { .e = e, .now = now, .sa = &tmp, .m = m, .from = from, .to = to };
+    if (e->kx->stateless_reply(&c, &b, blob, &blob_len) != FW_OK || !fw_mb_finish(&b)) {
+        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->xchg, m->raw_len, from);
+        if (c.notify)
+            fw_info_send_clear(e, tmp.cky_i, tmp.cky_r, to, from, c.notify);
+        return;
+    }
+    fw_slot_put(e, tmp.cky_i, tmp.cky_r, from, blob, blob_len);
+    e->cb.send(e->user, b.b, b.len, to, from);
+    e->stats.tx++;
+    struct isakmp_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = ISAKMP_EV_DEFENCE;
+    ev.peer = *from;
+    ev.u.defence.action = ISAKMP_DEF_STATELESS_REPLY;
+    ev.u.defence.half_open = e->stats.half_open;
+    fw_event(e, &ev);
+}
+
+/* STATELESS mode, message 3 with a valid cookie: create the SA now. */
+static bool stateless_resume(struct isakmp_engine *e, uint64_t now, struct fw_msg *m,
+                             const struct fw_exchange_def *def,
+                             const struct isakmp_addr *from, const struct isakmp_addr *to)
+{
+    struct fw_slot *slot = fw_slot_find(e, m->cky_i, m->cky_r, from);
+    if (!slot || m->msgid != 0 || (m->flags & FW_FLAG_ENC))
+        return false;
+    if (!fw_admit_half_open(e, from)) {
+        e->stats.dropped_by_limit++;
+        fw_event_reject(e, ISAKMP_REJECT_LIMIT, m->xchg, m->raw_len, from);
+        return true;
+    }
+    struct fw_sa *sa = fw_sa_new(e, false, to, from);
+    if (!sa)
+        return true;
+    memcpy(sa->cky_i, m->cky_i, 8);
+    memcpy(sa->cky_r, m->cky_r, 8);
+    sa->exchange_type = m->xchg;
+    struct fw_xchg *x = fw_sa_insert(e, sa) ? fw_xchg_new(e, sa, def, 0, false, sa->handle) : NULL;
+    struct fw_ctx c = { .e = e, .now = now, .sa = sa, .x = x, .m = m, .from = from, .to = to };
+    if (!x || !e->kx->stateless_resume(&c, slot->blob, slot->len)) {
+        fw_sa_destroy(e, sa);
+        return true;
+    }
+    slot->len = 0;          /* used once */
+    x->last_rx_no = 1;      /* messages 1 and 2 happened, statelessly */
+    x->last_tx_no = 2;
+    fw_emit_exchange(e, x, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_FAIL_NONE, 0);
+    run_step(e, now, sa, x, m, true, from, to);
+    return true;
+}
+
+/* Message 1 of a phase-1 exchange from a peer we have no SA with. */
+static void new_responder(struct isakmp_engine *e, uint64_t now, struct fw_msg *m,
+                          const struct fw_exchange_def *def,
+                          const struct isakmp_addr *from, const struct isakmp_addr *to)
+{
+    if (m->msgid != 0 || (m->flags & FW_FLAG_ENC)) {
+        fw_event_reject(e, ISAKMP_REJECT_MALFORMED, m->xchg, m->raw_len, from);
+        return;
+    }
+    if (m->xchg == ISAKMP_XCHG_AGGRESSIVE && !e->cfg.allow_aggressive) {
+        fw_event_reject(e, ISAKMP_REJECT_UNSUPPORTED, m->xchg, m->raw_len, from);
+        fw_info_send_clear(e, m->cky_i, zero8, to, from, ISAKMP_N_INVALID_EXCHANGE_TYPE);
+        return;
+    }
+    if (e->cfg.defence.mode == ISAKMP_DEFENCE_STATELESS && e->kx->stateless_reply &&
+        m->xchg == ISAKMP_XCHG_IDPROT) {
+        stateless_reply(e, now, m, from, to);
+        return;
+    }
+    if (!fw_admit_half_open(e, from)) {
+        e->stats.dropped_by_limit++;
+        fw_event_reject(e, ISAKMP_REJECT_LIMIT, m->xchg, m->raw_len, from);
+        return;
+    }
+    struct fw_sa *sa = fw_sa_new(e, false, to, from);
+    if (!sa)
+        return;
+    memcpy(sa->cky_i, m->cky_i, 8);
+    if (e->cfg.defence.mode != ISAKMP_DEFENCE_NONE)
+        fw_cookie_make(e, from, to, m->cky_i, sa->cky_r);
+    else
+        do fw_random(e, sa->cky_r, 8); while (memcmp(sa->cky_r, zero8, 8) == 0);
+    sa->exchange_type = m->xchg;
+    struct fw_xchg *x = fw_sa_insert(e, sa) ? fw_xchg_new(e, sa, def, 0, false, sa->handle) : NULL;
+    if (!x) {
+        fw_sa_destroy(e, sa);
+        return;
+    }
+    fw_emit_exchange(e, x, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_FAIL_NONE, 0);
+    run_step(e, now, sa, x, m, true, from, to);
+}
+
+static void phase2(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa, struct fw_msg *m,
+                   const struct fw_exchange_def *def,
+                   const struct isakmp_addr *from, const struct isakmp_addr *to)
+{
+    if (sa->state != FW_SA_ESTABLISHED || m->msgid == 0 || !(m->flags & FW_FLAG_ENC)) {
+        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->xchg, m->raw_len, from);
+        return;
+    }
+    struct fw_xchg *x = fw_xchg_find(sa, m->msgid);
+    if (x && x->def != def) {
+        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->xchg, m->raw_len, from);
+        return;
+    }
+    if (!x) {
+        if (fw_sa_msgid_used(sa, m->msgid)) {
+            e->stats.replays++;
+            emit_message(e, ISAKMP_EV_REPLAY_REJECTED, NULL, m, 0, false, from);
+            return;
+        }
+        /* Even an authenticated peer gets a bounded number of phase-2
+         * exchanges in progress at once. */
+        unsigned open = 0;
+        for (struct fw_xchg *o = sa->xchgs; o; o = o->next)
+            open += !o->done;
+        if (open >= FW_MAX_OPEN_PHASE2) {
+            e->stats.dropped_by_limit++;
+            fw_event_reject(e, ISAKMP_REJECT_LIMIT, m->xchg, m->raw_len, from);
+            return;
+        }
+        x = fw_xchg_new(e, sa, def, m->msgid, false, 0);
+        if (!x)
+            return;
+        if (!e->kx->phase2_iv(e, sa, m->msgid, x->iv, &x->iv_len)) {
+            fw_xchg_destroy(e, x);
+            return;
+        }
+        size_t before = e->stats.rejected;
+        run_step(e, now, sa, x, m, true, from, to);
+        if (e->stats.rejected == before && fw_xchg_find(sa, m->msgid) == x)
+            fw_emit_exchange(e, x, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_FAIL_NONE, 0);
+        return;
+    }
+    run_step(e, now, sa, x, m, false, from, to);
+}
+
+/* A message for an exchange we have: a duplicate is answered from the
+ * cache, a message after completion is a replay. True when handled. */
+static bool duplicate_or_replay(struct isakmp_engine *e, struct fw_xchg *x,
+                                const struct fw_msg *m, const struct isakmp_addr *from)
+{
+    uint8_t d[16];
+    digest(m->raw, m->raw_len, d);
+    /* A finished exchange whose cached reply is gone (lingering over)
+     * answers nothing: its last message again is a replay. */
+    if (x->have_rx_digest && isakmp_memeq_ct(d, x->rx_digest, 16) && (x->tx || !x->done)) {
+        bool resend = x->tx && x->last_tx_no > x->last_rx_no;
+        e->stats.duplicates++;
+        emit_message(e, ISAKMP_EV_DUPLICATE, x, m, x->last_rx_no, resend, from);
+        if (resend)
+            fw_xchg_resend(e, x);
+        return true;
+    }
+    if (x->done) {
+        e->stats.replays++;
+        emit_message(e, ISAKMP_EV_REPLAY_REJECTED, x, m, 0, false, from);
+        return true;
+    }
+    return false;
+}
+
+void fw_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *bytes, size_t len,
+             const struct isakmp_addr *from, const struct isakmp_addr *to)
+{
+    struct fw_msg m;
+    e->stats.rx++;
+    if (len > FW_MAX_MSG) {
+        fw_event_reject(e, ISAKMP_REJECT_MALFORMED, 0, len, from);
+        return;
+    }
+    uint16_t err = fw_msg_header(&m, bytes, len);
+    if (err) {
+        bool v2 = len >= FW_HDR_LEN && (bytes[17] >> 4) == 2;
+        fw_event_reject(e, v2 ? ISAKMP_REJECT_UNSUPPORTED : ISAKMP_REJECT_MALFORMED,
+                        len >= FW_HDR_LEN ? bytes[18] : 0, len, from);
+        return;
+    }
+    fw_cookie_rotate_if_due(e, now);
+    const struct fw_exchange_def *def = fw_exchange_def(e, m.xchg);
+    if (!def && m.xchg != ISAKMP_XCHG_INFO) {
+        fw_event_reject(e, ISAKMP_REJECT_UNSUPPORTED, m.xchg, len, from);
+        return;
+    }
+    if (memcmp(m.cky_i, zero8, 8) == 0) {
+        fw_event_reject(e, ISAKMP_REJECT_MALFORMED, m.xchg, len, from);
+        return;
+    }
+    struct fw_sa *sa = fw_sa_lookup(e, m.cky_i, m.cky_r, from);
+    if (!sa) {
+        if (def && def->phase == 1 && memcmp(m.cky_r, zero8, 8) == 0) {
+            new_responder(e, now, &m, def, from, to);
+            return;
+        }
+        if (memcmp(m.cky_r, zero8, 8) != 0 && e->cfg.defence.mode != ISAKMP_DEFENCE_NONE &&
+            !fw_cookie_check(e, from, to, m.cky_i, m.cky_r)) {
+            struct isakmp_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.type = ISAKMP_EV_DEFENCE;
+            ev.peer = *from;
+            ev.u.defence.action = ISAKMP_DEF_COOKIE_BAD;
+            ev.u.defence.half_open = e->stats.half_open;
+            fw_event(e, &ev);
+            fw_event_reject(e, ISAKMP_REJECT_BAD_COOKIE, m.xchg, len, from);
+            return;
+        }
+        if (def && def->phase == 1 && e->cfg.defence.mode == ISAKMP_DEFENCE_STATELESS &&
+            memcmp(m.cky_r, zero8, 8) != 0 && e->kx->stateless_resume &&
+            stateless_resume(e, now, &m, def, from, to))
+            return;
+        fw_event_reject(e, ISAKMP_REJECT_UNKNOWN_SA, m.xchg, len, from);
+        return;
+    }
+    if (!isakmp_addr_equal(&sa->peer, from)) {
+        /* Cookies are bound to the peer's address (no NAT-T float here). */
+        fw_event_reject(e, ISAKMP_REJECT_UNKNOWN_SA, m.xchg, len, from);
+        return;
+    }
+    if (m.xchg == ISAKMP_XCHG_INFO) {
+        fw_info_recv(e, now, sa, &m, (m.flags & FW_FLAG_ENC) != 0, from, to);
+        return;
+    }
+    if (def->phase == 1) {
+        struct fw_xchg *x = sa->p1x;
+        if (m.msgid != 0 || !x || m.xchg != sa->exchange_type) {
+            fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m.xchg, len, from);
+            return;
+        }
+        if (duplicate_or_replay(e, x, &m, from))
+            return;
+        if (x->initiator && memcmp(sa->cky_r, zero8, 8) == 0) {
+            /* Message 2 gives CKY-R; undone if the message is dropped. */
+            fw_sa_set_cky_r(e, sa, m.cky_r);
+            size_t before = e->stats.rejected;
+            isakmp_handle h = sa->handle;      /* sa may be gone after the step */
+            run_step(e, now, sa, x, &m, false, from, to);
+            struct fw_sa *still = fw_sa_by_handle(e, h);
+            if (still && e->stats.rejected != before && still->p1x && still->p1x->last_rx_no == 0)
+                memset(still->cky_r, 0, 8);
+            return;
+        }
+        run_step(e, now, sa, x, &m, false, from, to);
+        return;
+    }
+    struct fw_xchg *x = fw_xchg_find(sa, m.msgid);
+    if (x && duplicate_or_replay(e, x, &m, from))
+        return;
+    phase2(e, now, sa, &m, def, from, to);
+}

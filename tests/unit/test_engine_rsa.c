@@ -1,0 +1,146 @@
+/* RSA authentication in Main and Aggressive Mode: signatures (RFC 2409
+ * §5.1) and public key encryption (§5.2).  Both sides derive the same
+ * keys; the wrong key fails with INVALID-SIGNATURE (signatures) or
+ * AUTHENTICATION-FAILED (a nonce encrypted to a key we do not hold).
+ * Revised public key encryption (§5.3) in Main Mode. */
+#include "lib/check.h"
+#include "lib/pair.h"
+#include "isakmp/rsa.h"
+#include "isakmp/drbg.h"
+
+#include <string.h>
+
+static struct isakmp_rsa_key *key_a, *key_b, *key_c;
+
+static bool make_keys(void)
+{
+    if (key_a)
+        return true;
+    struct isakmp_drbg *r = isakmp_drbg_new((const uint8_t *)"rsa", 3, 1, 1);
+    bool ok = r && isakmp_rsa_key_generate(isakmp_drbg_random, r, 1024, &key_a) == 0 &&
+              isakmp_rsa_key_generate(isakmp_drbg_random, r, 1024, &key_b) == 0 &&
+              isakmp_rsa_key_generate(isakmp_drbg_random, r, 1024, &key_c) == 0;
+    isakmp_drbg_free(r);
+    return ok;
+}
+
+static void rsa_setup(struct pair *p, struct isakmp_rsa_peer peers[2],
+                      const struct isakmp_rsa_key *b_sees_a, uint16_t auth)
+{
+    pair_setup(p, 14, 0, "unused", "unused");
+    p->p1a.auth = p->p1b.auth = auth;
+    memset(peers, 0, 2 * sizeof *peers);
+    peers[0].addr = isakmp_addr_v4(10, 0, 0, 2, 500);     /* A knows B's key */
+    peers[0].key = key_b;
+    peers[1].addr = isakmp_addr_v4(10, 0, 0, 1, 500);     /* B knows "A's" key */
+    peers[1].key = b_sees_a;
+    p->ca.rsa_key = key_a;
+    p->ca.rsa_peers = &peers[0];
+    p->ca.n_rsa_peers = 1;
+    p->cb.rsa_key = key_b;
+    p->cb.rsa_peers = &peers[1];
+    p->cb.n_rsa_peers = 1;
+}
+
+static void rsa_ok(uint8_t xchg, uint16_t auth)
+{
+    REQUIRE(make_keys());
+    struct pair p;
+    struct isakmp_rsa_peer peers[2];
+    rsa_setup(&p, peers, key_a, auth);
+    REQUIRE(pair_start(&p));
+    REQUIRE(pair_initiate(&p, xchg, true));
+    memnet_run(p.net, memnet_now(p.net) + 10 * SEC);
+    CHECK_INT(memnet_count(p.net, p.a, ISAKMP_EV_SA_ESTABLISHED), 2);
+    CHECK_INT(memnet_count(p.net, p.b, ISAKMP_EV_SA_ESTABLISHED), 2);
+    const struct isakmp_event *ev = memnet_last(p.net, p.a, ISAKMP_EV_SA_ESTABLISHED);
+    REQUIRE(ev);
+    struct isakmp_phase1_keys ka, kb;
+    REQUIRE(isakmp_engine_phase1_keys(memnet_engine(p.net, p.a), pair_sa(&p, p.a, 1), &ka));
+    REQUIRE(isakmp_engine_phase1_keys(memnet_engine(p.net, p.b), pair_sa(&p, p.b, 1), &kb));
+    CHECK_MEM(ka.skeyid, ka.prf_len, kb.skeyid, kb.prf_len);
+    CHECK_MEM(ka.enc_key, ka.enc_key_len, kb.enc_key, kb.enc_key_len);
+    /* Signatures: one signature and one verification on each side.
+     * Encryption: two encryptions (ID, nonce) and two decryptions. */
+    unsigned sign = 0, verify = 0, enc = 0, dec = 0;
+    const struct isakmp_event *evs;
+    size_t n = memnet_events(p.net, p.b, &evs);
+    for (size_t i = 0; i < n; i++)
+        if (evs[i].type == ISAKMP_EV_CRYPTO) {
+            sign += evs[i].u.crypto.op == ISAKMP_CRYPTO_RSA_SIGN;
+            verify += evs[i].u.crypto.op == ISAKMP_CRYPTO_RSA_VERIFY;
+            enc += evs[i].u.crypto.op == ISAKMP_CRYPTO_RSA_ENCRYPT;
+            dec += evs[i].u.crypto.op == ISAKMP_CRYPTO_RSA_DECRYPT;
+        }
+    bool sig = auth == ISAKMP_AUTH_RSA_SIG;
+    CHECK_INT(sign, sig ? 1 : 0);
+    CHECK_INT(verify, sig ? 1 : 0);
+    unsigned rsa_ops = auth == ISAKMP_AUTH_RSA_ENC ? 2 : auth == ISAKMP_AUTH_RSA_REV_ENC ? 1 : 0;
+    CHECK_INT(enc, rsa_ops);
+    CHECK_INT(dec, rsa_ops);
+    /* With encryption no identity (ID_IPV4_ADDR 10.0.0.x) crosses the
+     * wire in the clear; with signatures in Aggressive Mode both do. */
+    unsigned clear_ids = 0;
+    for (unsigned k = 1; k <= 4; k++) {
+        const struct memnet_packet *pk = memnet_sent(p.net, k);
+        if (pk && !(pk->bytes[19] & 1))
+            clear_ids += memmem(pk->bytes, pk->len, "\x01\x00\x00\x00\x0a\x00\x00", 7) != NULL;
+    }
+    CHECK_INT(clear_ids, sig && xchg == ISAKMP_XCHG_AGGRESSIVE ? 2 : 0);
+    pair_free(&p);
+}
+
+static void rsa_wrong_key(uint8_t xchg, uint16_t auth)
+{
+    REQUIRE(make_keys());
+    struct pair p;
+    struct isakmp_rsa_peer peers[2];
+    rsa_setup(&p, peers, key_c, auth);       /* B takes C for A's key */
+    REQUIRE(pair_start(&p));
+    REQUIRE(pair_initiate(&p, xchg, false));
+    memnet_run(p.net, memnet_now(p.net) + 120 * SEC);
+    if (auth == ISAKMP_AUTH_RSA_SIG) {
+        const struct isakmp_event *f = memnet_last(p.net, p.b, ISAKMP_EV_EXCHANGE_FAILED);
+        REQUIRE(f);
+        CHECK_INT(f->u.exchange.reason, ISAKMP_FAIL_AUTH);
+        CHECK_INT(f->u.exchange.notify, ISAKMP_N_INVALID_SIGNATURE);
+        CHECK_INT(memnet_count(p.net, p.b, ISAKMP_EV_SA_ESTABLISHED), 0);
+    } else {
+        /* B encrypts to C: A cannot decrypt B's nonce. */
+        const struct isakmp_event *f = memnet_last(p.net, p.a, ISAKMP_EV_EXCHANGE_FAILED);
+        REQUIRE(f);
+        CHECK_INT(f->u.exchange.reason, ISAKMP_FAIL_AUTH);
+        CHECK_INT(f->u.exchange.notify, ISAKMP_N_AUTHENTICATION_FAILED);
+        CHECK_INT(memnet_count(p.net, p.a, ISAKMP_EV_SA_ESTABLISHED), 0);
+    }
+    pair_free(&p);
+}
+
+static void rsa_main(void) { rsa_ok(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_SIG); }
+static void rsa_aggressive(void) { rsa_ok(ISAKMP_XCHG_AGGRESSIVE, ISAKMP_AUTH_RSA_SIG); }
+static void rsa_main_wrong_key(void) { rsa_wrong_key(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_SIG); }
+static void rsa_aggressive_wrong_key(void) { rsa_wrong_key(ISAKMP_XCHG_AGGRESSIVE, ISAKMP_AUTH_RSA_SIG); }
+static void pke_main(void) { rsa_ok(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_ENC); }
+static void pke_aggressive(void) { rsa_ok(ISAKMP_XCHG_AGGRESSIVE, ISAKMP_AUTH_RSA_ENC); }
+static void pke_main_wrong_key(void) { rsa_wrong_key(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_ENC); }
+static void pke_aggressive_wrong_key(void) { rsa_wrong_key(ISAKMP_XCHG_AGGRESSIVE, ISAKMP_AUTH_RSA_ENC); }
+static void rpke_main(void) { rsa_ok(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_REV_ENC); }
+static void rpke_main_wrong_key(void) { rsa_wrong_key(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_REV_ENC); }
+
+int main(void)
+{
+    RUN(rsa_main);
+    RUN(rsa_aggressive);
+    RUN(rsa_main_wrong_key);
+    RUN(rsa_aggressive_wrong_key);
+    RUN(pke_main);
+    RUN(pke_aggressive);
+    RUN(pke_main_wrong_key);
+    RUN(pke_aggressive_wrong_key);
+    RUN(rpke_main);
+    RUN(rpke_main_wrong_key);
+    isakmp_rsa_key_free(key_a);
+    isakmp_rsa_key_free(key_b);
+    isakmp_rsa_key_free(key_c);
+    return check_summary();
+}
