@@ -111,7 +111,9 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBSIM) $(LIBISAKMP)
 
 # libFuzzer: clang only, engine sources rebuilt with coverage instrumentation.
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(shell pkg-config --cflags $(PKGS_ENGINE) 2>/dev/null)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC)
+# Test helpers (memnet: engines on an in-memory network) are linked in too.
+FUZZ_LIB := tests/unit/lib/memnet.c tests/unit/lib/pair.c
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(LIBS_ENGINE)
 
