@@ -71,8 +71,7 @@ static bool id_matches(const struct isakmp_identity *want, const struct isakmp_i
 
 static void established(struct fw_ctx *c)
 {
-    fw_xchg_complete(c, c->x);
-    fw_sa_established(c, &ike_of(c->sa)->t);
+    ike_established(c);
 }
 
 enum fw_verdict ike_aggressive_initiate(struct fw_ctx *c)
@@ -130,7 +129,8 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     const struct fw_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
     uint8_t prop_no = 0;
     struct isakmp_bytes raw = { 0 };
-    uint16_t n = ike_choose_p1(c->e, sa->body, sa->body_len, 0, &k->t, &prop_no, &raw);
+    uint16_t n = ike_choose_p1(c->e, sa->body, sa->body_len, 0, &k->t, &prop_no, &raw,
+                               &k->life_shortened);
     if (n)
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)      /* see ike_aggressive_initiate */

@@ -33,6 +33,7 @@ struct ike_sa {
     size_t enc_key_len, block;
     bool keys;
     uint16_t ke_group;              /* group of our KE (Aggressive: from the offer) */
+    bool life_shortened;            /* responder: send RESPONDER-LIFETIME when up */
     struct isakmp_identity peer_id; /* as received */
 };
 
@@ -99,17 +100,23 @@ void ike_note_vendor_ids(struct fw_sa *sa, const struct fw_msg *m);
 /* Vendor IDs we send (DPD). */
 void ike_put_vendor_ids(struct fw_mbuf *b);
 
+/* Phase 1 is complete: exchange done, SA up, and (responder) our shorter
+ * lifetime announced. */
+void ike_established(struct fw_ctx *c);
+
 /* ---- phase-1 proposals (ike_proposal.c) ----------------------------------- */
 /* Append an SA payload offering `t` (one proposal, n transforms). */
 void ike_put_p1_sa(struct fw_mbuf *b, uint32_t doi, const struct isakmp_p1_transform *t, size_t n);
 /* Responder: choose from the initiator's SA body the first transform that
- * matches one of ours (and `group` when nonzero).  Returns 0, *out and the
+ * matches one of ours (and `group` when nonzero); a lifetime over
+ * config.max_p1_life_seconds is cut to it (*shortened: say so with
+ * RESPONDER-LIFETIME once established).  Returns 0, *out and the
  * chosen proposal number and raw transform (to echo it), or the Notify
  * type (NO-PROPOSAL-CHOSEN, BAD-PROPOSAL-SYNTAX, DOI-NOT-SUPPORTED,
  * SITUATION-NOT-SUPPORTED, PAYLOAD-MALFORMED). */
 uint16_t ike_choose_p1(const struct isakmp_engine *e, const uint8_t *sa_body, size_t len,
                        uint16_t group, struct isakmp_p1_transform *out,
-                       uint8_t *prop_no, struct isakmp_bytes *raw_xf);
+                       uint8_t *prop_no, struct isakmp_bytes *raw_xf, bool *shortened);
 /* The responder's reply SA payload: the chosen transform echoed. */
 void ike_put_p1_reply(struct fw_mbuf *b, uint32_t doi, uint8_t prop_no,
                       const struct isakmp_bytes *raw_xf);

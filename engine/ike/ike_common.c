@@ -148,3 +148,29 @@ void ike_note_vendor_ids(struct fw_sa *sa, const struct fw_msg *m)
             sa->peer_dpd = true;
     }
 }
+
+void ike_established(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    fw_xchg_complete(c, c->x);
+    fw_sa_established(c, &k->t);
+    if (k->life_shortened && !c->sa->initiator) {
+        /* RFC 2407 §4.5.4 for the ISAKMP SA: a protected Informational
+         * RESPONDER-LIFETIME with our (shorter) value. */
+        uint8_t spi[16], attrs[10];
+        memcpy(spi, c->sa->cky_i, 8);
+        memcpy(spi + 8, c->sa->cky_r, 8);
+        fw_put16(attrs, 0x8000 | ISAKMP_IKE_LIFE_TYPE);
+        fw_put16(attrs + 2, ISAKMP_LIFE_SECONDS);
+        fw_put16(attrs + 4, ISAKMP_IKE_LIFE_DURATION);
+        fw_put16(attrs + 6, 4);
+        uint8_t life[4];
+        fw_put32(life, k->t.life_seconds);
+        uint8_t data[12];
+        memcpy(data, attrs, 8);
+        memcpy(data + 8, life, 4);
+        fw_info_send_notify(c->e, c->sa, ISAKMP_N_RESPONDER_LIFETIME, ISAKMP_PROTO_ISAKMP,
+                            spi, 16, data, 12);
+        k->life_shortened = false;
+    }
+}

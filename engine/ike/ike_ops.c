@@ -101,6 +101,27 @@ static bool phase1_keys(const struct fw_sa *sa, struct isakmp_phase1_keys *out)
     return true;
 }
 
+/* RESPONDER-LIFETIME for our ISAKMP SA (RFC 2407 §4.5.4, attributes of
+ * RFC 2409 App. A): take the peer's shorter lifetime. */
+static void status_notify(struct isakmp_engine *e, struct fw_sa *sa, uint16_t type,
+                          uint8_t protocol, const uint8_t *spi, size_t spi_len,
+                          const uint8_t *data, size_t len)
+{
+    (void)spi;
+    if (type != ISAKMP_N_RESPONDER_LIFETIME || protocol != ISAKMP_PROTO_ISAKMP || spi_len != 16)
+        return;
+    struct isakmp_bytes attrs = { data, len };
+    struct isakmp_iter it = isakmp_attrs(attrs);
+    struct isakmp_attr a;
+    uint32_t type_seen = 0;
+    while (isakmp_next_attr(&it, &a) == 1) {
+        if (a.type == ISAKMP_IKE_LIFE_TYPE && a.value_fits)
+            type_seen = a.value;
+        else if (a.type == ISAKMP_IKE_LIFE_DURATION && a.value_fits && type_seen == ISAKMP_LIFE_SECONDS)
+            fw_sa_shorten_life(e, sa, a.value);
+    }
+}
+
 static const struct fw_exchange_def *const exchanges[] = {
     &ike_main_mode, &ike_aggressive_mode, &ike_quick_mode,
 };
@@ -121,6 +142,7 @@ const struct fw_kx_ops ike_kx_ops = {
     .info_hash = info_hash,
     .initiate = initiate,
     .start_phase2 = ike_quick_initiate,
+    .status_notify = status_notify,
     .stateless_reply = ike_main_stateless_reply,
     .stateless_resume = ike_main_stateless_resume,
     .phase1_keys = phase1_keys,

@@ -122,8 +122,9 @@ static uint16_t decode_sa(const uint8_t *body, size_t len, struct isakmp_payload
 
 uint16_t ike_choose_p1(const struct isakmp_engine *e, const uint8_t *sa_body, size_t len,
                        uint16_t group, struct isakmp_p1_transform *out,
-                       uint8_t *prop_no, struct isakmp_bytes *raw_xf)
+                       uint8_t *prop_no, struct isakmp_bytes *raw_xf, bool *shortened)
 {
+    *shortened = false;
     struct isakmp_payload p;
     uint16_t n = decode_sa(sa_body, len, &p);
     if (n)
@@ -145,8 +146,13 @@ uint16_t ike_choose_p1(const struct isakmp_engine *e, const uint8_t *sa_body, si
         for (size_t i = 0; i < e->cfg.n_p1; i++) {
             if (!same_algs(&t, &e->cfg.p1[i]))
                 continue;
-            if (e->cfg.max_p1_life_seconds && t.life_seconds > e->cfg.max_p1_life_seconds)
-                continue;   /* longer than we allow: try the next one */
+            /* Longer than we allow (or unstated: 8 hours): ours instead,
+             * announced with RESPONDER-LIFETIME (RFC 2407 §4.5.4). */
+            uint32_t max = e->cfg.max_p1_life_seconds;
+            if (max && (t.life_seconds ? t.life_seconds : 28800) > max) {
+                t.life_seconds = max;
+                *shortened = true;
+            }
             *out = t;
             *prop_no = prop.number;
             *raw_xf = xf.raw;

@@ -174,8 +174,7 @@ static enum fw_verdict check_id_hash(struct fw_ctx *c, bool peer_is_initiator)
 
 static void established(struct fw_ctx *c)
 {
-    fw_xchg_complete(c, c->x);
-    fw_sa_established(c, &ike_of(c->sa)->t);
+    ike_established(c);
 }
 
 /* ---- initiator ------------------------------------------------------------------ */
@@ -254,13 +253,16 @@ static enum fw_verdict i_msg6(struct fw_ctx *c)
 /* Choose a transform from the initiator's SA payload and write message 2.
  * Shared by the stateful and the stateless responder. */
 static enum fw_verdict choose_and_reply(struct fw_ctx *c, const struct fw_payload *sa,
-                                        struct isakmp_p1_transform *t, struct fw_mbuf *b)
+                                        struct isakmp_p1_transform *t, struct fw_mbuf *b,
+                                        bool *shortened_out)
 {
     uint8_t prop_no = 0;
     struct isakmp_bytes raw = { 0 };
-    uint16_t n = ike_choose_p1(c->e, sa->body, sa->body_len, 0, t, &prop_no, &raw);
+    bool shortened;
+    uint16_t n = ike_choose_p1(c->e, sa->body, sa->body_len, 0, t, &prop_no, &raw, &shortened);
     if (n)
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+    *shortened_out = shortened;
     /* Main Mode PSK can only be found by address (the ID comes later,
      * encrypted under a key made from the PSK). */
     if (t->auth == ISAKMP_AUTH_PSK && !ike_psk_lookup(c->e, &c->sa->peer, NULL))
@@ -281,7 +283,7 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     uint8_t buf[FW_MAX_MSG];
     struct fw_mbuf b;
     fw_mb_init(&b, buf, sizeof buf);
-    enum fw_verdict v = choose_and_reply(c, sa, &k->t, &b);
+    enum fw_verdict v = choose_and_reply(c, sa, &k->t, &b, &k->life_shortened);
     if (v != FW_OK)
         return v;
     k->have_t = true;
@@ -296,9 +298,10 @@ enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct fw_mbuf *reply
 {
     const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     struct isakmp_p1_transform t;
+    bool shortened;
     if (!sa || sa->body_len > FW_STATELESS_BLOB)
         return fail(c, ISAKMP_FAIL_MALFORMED, 0);
-    enum fw_verdict v = choose_and_reply(c, sa, &t, reply);
+    enum fw_verdict v = choose_and_reply(c, sa, &t, reply, &shortened);
     if (v != FW_OK)
         return v;
     /* What message 3 cannot bring back: the SA payload HASH_I covers. */
@@ -316,7 +319,7 @@ bool ike_main_stateless_resume(struct fw_ctx *c, const uint8_t *blob, size_t blo
      * made again, it is the one message 2 announced. */
     /* (The DPD vendor ID of message 1 is not kept in the blob: a
      * stateless responder does not start DPD.) */
-    if (!k || ike_choose_p1(c->e, blob, blob_len, 0, &k->t, &prop_no, &raw) != 0 ||
+    if (!k || ike_choose_p1(c->e, blob, blob_len, 0, &k->t, &prop_no, &raw, &k->life_shortened) != 0 ||
         (k->t.auth == ISAKMP_AUTH_PSK && !ike_find_psk(c, NULL)) ||
         !keep(c->e, &k->sai_b, &k->sai_b_len, blob, blob_len))
         return false;

@@ -5,7 +5,6 @@
 #include "isakmp/secmem.h"
 
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 
 #define NS 1000000000ULL
@@ -362,12 +361,17 @@ size_t isakmp_engine_wireshark_line(const struct isakmp_engine *e, isakmp_handle
         isakmp_wipe(&k, sizeof k);
         return 0;
     }
+    static const char hex[] = "0123456789abcdef";
     size_t o = 0;
-    for (int i = 0; i < 8; i++)
-        o += (size_t)snprintf(buf + o, size - o, "%02x", k.cky_i[i]);
+    for (int i = 0; i < 8; i++) {
+        buf[o++] = hex[k.cky_i[i] >> 4];
+        buf[o++] = hex[k.cky_i[i] & 15];
+    }
     buf[o++] = ',';
-    for (size_t i = 0; i < k.enc_key_len; i++)
-        o += (size_t)snprintf(buf + o, size - o, "%02x", k.enc_key[i]);
+    for (size_t i = 0; i < k.enc_key_len; i++) {
+        buf[o++] = hex[k.enc_key[i] >> 4];
+        buf[o++] = hex[k.enc_key[i] & 15];
+    }
     buf[o] = 0;
     isakmp_wipe(&k, sizeof k);
     return o;

@@ -114,6 +114,11 @@ struct fw_kx_ops {
     /* Recreate the layer's SA state from the blob when message 3 comes
      * back with a valid cookie (c->sa, c->x fresh). */
     bool (*stateless_resume)(struct fw_ctx *c, const uint8_t *blob, size_t blob_len);
+    /* A protected status Notify the framework does not handle itself
+     * (e.g. RESPONDER-LIFETIME for the ISAKMP SA).  Optional. */
+    void (*status_notify)(struct isakmp_engine *e, struct fw_sa *sa, uint16_t type,
+                          uint8_t protocol, const uint8_t *spi, size_t spi_len,
+                          const uint8_t *data, size_t len);
     /* Fill the public key structs (accessors). */
     bool (*phase1_keys)(const struct fw_sa *sa, struct isakmp_phase1_keys *out);
 };
@@ -306,6 +311,9 @@ void fw_sa_established(struct fw_ctx *c, const struct isakmp_p1_transform *chose
 isakmp_handle fw_start_phase2(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
                               const struct fw_p2_request *req);
 void fw_sa_life_timer(struct isakmp_engine *e, struct fw_sa *sa, uint64_t now);
+/* The peer set a shorter lifetime for an established SA (seconds from
+ * its establishment): the timers follow. */
+void fw_sa_shorten_life(struct isakmp_engine *e, struct fw_sa *sa, uint32_t seconds);
 void fw_child_life_timer(struct isakmp_engine *e, struct fw_child *c, uint64_t now);
 /* The peer said INITIAL-CONTACT on `sa`: its other SAs with that peer
  * are stale and go. */

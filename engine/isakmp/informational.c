@@ -228,6 +228,8 @@ static void on_notify(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
         fw_info_send_notify(e, sa, ISAKMP_N_DPD_R_U_THERE_ACK, proto, spi, spi_len, data, 4);
     } else if (type == ISAKMP_N_DPD_R_U_THERE_ACK) {
         fw_dpd_ack(e, sa, data, data_len);
+    } else if (e->kx->status_notify) {
+        e->kx->status_notify(e, sa, type, proto, spi, spi_len, data, data_len);
     }
 }
 

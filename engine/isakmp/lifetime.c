@@ -99,6 +99,16 @@ void fw_sa_remove(struct isakmp_engine *e, struct fw_sa *sa, enum isakmp_sa_end 
     fw_sa_destroy(e, sa);
 }
 
+void fw_sa_shorten_life(struct isakmp_engine *e, struct fw_sa *sa, uint32_t seconds)
+{
+    if (sa->state != FW_SA_ESTABLISHED || !seconds || seconds >= sa->life_seconds)
+        return;
+    sa->life_seconds = seconds;
+    sa->chosen.life_seconds = seconds;
+    uint64_t at = sa->established_at + (sa->soft_done ? (uint64_t)seconds * NS : soft_ns(e, seconds));
+    fw_timer_set(e, &sa->life, at > e->now ? at : e->now);
+}
+
 void fw_sa_life_timer(struct isakmp_engine *e, struct fw_sa *sa, uint64_t now)
 {
     if (!sa->soft_done) {

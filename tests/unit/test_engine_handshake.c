@@ -25,7 +25,15 @@ static void check_keys(struct pair *p)
     char line[200];
     size_t n = isakmp_engine_wireshark_line(ea, a1, line, sizeof line);
     CHECK_INT(n, 16 + 1 + 32);
-    CHECK(line[16] == ',');
+    char want[200];
+    size_t o = 0;
+    for (int i = 0; i < 8; i++)
+        o += (size_t)snprintf(want + o, sizeof want - o, "%02x", ka.cky_i[i]);
+    want[o++] = ',';
+    for (size_t i = 0; i < ka.enc_key_len; i++)
+        o += (size_t)snprintf(want + o, sizeof want - o, "%02x", ka.enc_key[i]);
+    CHECK_STR(line, want);
+    CHECK_INT(isakmp_engine_wireshark_line(ea, a1, line, 49), 0);     /* no room for the NUL */
 
     isakmp_handle a2 = pair_sa(p, p->a, 2), b2 = pair_sa(p, p->b, 2);
     struct isakmp_phase2_keys qa, qb;

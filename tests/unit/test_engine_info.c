@@ -160,6 +160,34 @@ static void responder_lifetime(void)
     pair_free(&p);
 }
 
+static void responder_lifetime_phase1(void)
+{
+    /* B allows 600 s for the ISAKMP SA, A asks 3600: B takes 600 and says
+     * so after Main Mode; A follows. */
+    for (int x = 0; x < 2; x++) {
+        struct pair p;
+        pair_setup(&p, 19, 0, "k", "k");
+        p.cb.max_p1_life_seconds = 600;
+        REQUIRE(pair_start(&p));
+        REQUIRE(up(&p, x ? ISAKMP_XCHG_AGGRESSIVE : ISAKMP_XCHG_IDPROT));
+        const struct isakmp_event *n = memnet_last(p.net, p.a, ISAKMP_EV_NOTIFY_RECEIVED);
+        REQUIRE(n);
+        CHECK_INT(n->u.notify.type, ISAKMP_N_RESPONDER_LIFETIME);
+        CHECK(n->u.notify.protected_);
+        /* Both sides' ISAKMP SAs expire at 600 s, not 3600. */
+        memnet_run(p.net, memnet_now(p.net) + 610 * SEC);
+        struct isakmp_stats sa, sb;
+        isakmp_engine_stats(memnet_engine(p.net, p.a), &sa);
+        isakmp_engine_stats(memnet_engine(p.net, p.b), &sb);
+        CHECK_INT(sa.phase1_sas, 0);
+        CHECK_INT(sb.phase1_sas, 0);
+        /* A's own timer moved: its soft lifetime came at 90% of 600 s. */
+        const struct isakmp_event *r = memnet_last(p.net, p.a, ISAKMP_EV_SA_REKEY_DUE);
+        CHECK(r && r->u.sa.phase == 1 && r->u.sa.life_seconds == 600);
+        pair_free(&p);
+    }
+}
+
 static void commit_bit(void)
 {
     struct pair p;
@@ -318,6 +346,7 @@ int main(void)
     RUN(notify_both_directions);
     RUN(initial_contact);
     RUN(responder_lifetime);
+    RUN(responder_lifetime_phase1);
     RUN(commit_bit);
     RUN(client_ids_and_bundles);
     return check_summary();
