@@ -82,15 +82,15 @@ sleep "${FAKE_SLEEP:-0.1}"
         printf -v c '%d' "'${key:i:1}"
         h=$(( (h * 33 + c) % 2147483647 ))
     done
-    awk -v h="$h" -v run="$run" 'BEGIN {
-        srand(h % 100000 * 1000 + run);
-        n = 8 + int(rand() * 8); p = 0.3 + (h % 7) / 10;
-        for (i = 1; i <= n; i++) {
-            ok = rand() < p; start = i * 1000000; lat = 20000000 + int(rand() * 5000000) + (h % 5) * 1000000;
-            printf "INSERT INTO exchanges (run_id, exchange_id, initiator, responder, phase, mode, auth, start_ns, end_ns, outcome, messages, bytes) VALUES (1, %d, %s, %s, 1, %s, %s, %d, %d, %s, 6, 900);\n",
-                i, "\047c\047", "\047gw\047", "\047main\047", "\047psk\047", start, start + lat, ok ? "\047completed\047" : "\047timeout\047";
-        }
-    }'
+    RANDOM=$(( (h % 100000) * 1000 + run ))   # bash's generator, seeded: repeatable
+    n=$(( 8 + RANDOM % 8 )) p=$(( 30 + (h % 7) * 10 ))
+    for ((i = 1; i <= n; i++)); do
+        start=$(( i * 1000000 ))
+        lat=$(( 20000000 + RANDOM * 5000000 / 32768 + (h % 5) * 1000000 ))
+        outcome=timeout
+        [ $(( RANDOM % 100 )) -lt $p ] && outcome=completed
+        echo "INSERT INTO exchanges (run_id, exchange_id, initiator, responder, phase, mode, auth, start_ns, end_ns, outcome, messages, bytes) VALUES (1, $i, 'c', 'gw', 1, 'main', 'psk', $start, $((start + lat)), '$outcome', 6, 900);"
+    done
     echo "COMMIT;"
 } | sqlite3 -batch -bail "$db" >/dev/null || exit 1
 [ "$status" = completed ]
