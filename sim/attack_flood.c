@@ -214,14 +214,20 @@ bool sim_attack_flood_init(struct sim_attack *a)
         memcpy(f->ke, pub, f->ke_len);
         isakmp_dh_key_free(key);
     }
-    /* Datagrams enter at the target's end of a link the attacker shares
-     * with it (isakmp_sim_deliver_udp): through the attacker's own raw
-     * socket (isakmp_sim_inject_udp) ns-3 lost ~60% of them at 1000/s in
-     * our runs (see notes/requests.md); delivered this way every one
-     * reaches the target, still through its device, pcap and stack.  The
-     * medium's load from the flood is then not modelled. */
+    /* By default (via = "link") datagrams enter at the target's end of a
+     * link the attacker shares with it (isakmp_sim_deliver_udp): every one
+     * reaches the target, through its device, pcap and stack, but the
+     * flood does not occupy the medium.  With via = "stack" they leave
+     * through the attacker's own raw socket and device
+     * (isakmp_sim_inject_udp) and compete for the medium.  Note that an
+     * ns-3 CSMA segment is busy for a frame's transmission time PLUS the
+     * propagation delay (CsmaChannel's PROPAGATING state), so a segment
+     * carries at most 1 / (tx + delay) frames per second in all: with
+     * default-flood.cfg's 2 ms delay about 497/s, which is why only ~40%
+     * of a 1000/s flood got onto the wire there (the rest waited in the
+     * attacker's device queue and overflowed it).  Not a shim bug. */
     f->link = -1;
-    for (size_t l = 0; l < s->n_links && f->link < 0; l++) {
+    for (size_t l = 0; l < s->n_links && f->link < 0 && !sa->via_stack; l++) {
         int ea = -1, et = -1;
         for (size_t k = 0; k < s->links[l].n_ends; k++) {
             if (s->links[l].nodes[k] == sa->node) ea = (int)k;

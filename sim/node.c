@@ -56,6 +56,10 @@ static void cb_event(void *user, const struct isakmp_event *ev)
     struct sim_node *n = user;
     n->w->events++;
     sim_record_event(n, ev);
+    if (n->claim)
+        sim_onpath_reaction(n, ev);
+    if (n->w->onpath)
+        sim_onpath_observe(n, ev);
 }
 
 static uint64_t cb_cpu_clock(void *user)
@@ -128,7 +132,15 @@ static uint64_t work_fn(void *arg, struct isakmp_cpu *cpu)
     case SIM_WORK_RECV: {
         struct isakmp_addr from = v4(wk->src, wk->sport), to = v4(wk->dst, wk->dport);
         sim_node_count_attack_input(n, wk->src, wk->sport, false);
+        n->claim = wk->claim;
+        if (n->claim)
+            n->claim->delivered++;
+        n->claim_label = wk->claim_label;
+        n->claim_reactions = 0;
         isakmp_engine_recv(n->e, now, wk->data, wk->len, &from, &to);
+        if (n->claim)
+            sim_onpath_call_done(n);
+        n->claim = NULL;
         break;
     }
     case SIM_WORK_TIMER:
@@ -206,8 +218,16 @@ static void on_datagram(void *user, const struct isakmp_sim_datagram *d)
     wk->dport = d->dport;
     wk->len = d->len;
     memcpy(wk->data, d->data, d->len);
+    wk->claim = sim_onpath_claim(n, d->data, d->len, &wk->claim_label);
     if (!isakmp_cpu_submit(n->cpu, work_fn, wk, free)) {
         n->cpu_dropped++;
+        if (wk->claim) {
+            char name[40];
+            sim_onpath_label_name(wk->claim_label, name, sizeof name - 12);
+            strcat(name, ".cpu-dropped");
+            sim_attack_count(wk->claim, name, 1);
+            wk->claim->dropped++;
+        }
         sim_node_count_attack_input(n, d->src, d->sport, true);
         sim_record_cpu_drop(n, d->data, d->len);
         free(wk);

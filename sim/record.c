@@ -436,6 +436,9 @@ bool sim_record_finish(struct sim_world *w)
             .sent = a->sent, .delivered = a->delivered, .dropped = a->dropped,
         };
         rec_check(w, isakmp_rec_add_attack(r->rec, &row));
+        for (size_t k = 0; k < a->n_ctr && !w->failed; k++)
+            rec_check(w, isakmp_rec_add_attack_counter(r->rec, sa->name, a->ctr[k].name,
+                                                       a->ctr[k].value));
     }
     if (w->failed)
         return false;

@@ -15,8 +15,8 @@
 
 /* Result tables staged per run, in the order they are copied. */
 static const char *const staged[] = { "nodes", "exchanges", "crypto_ops", "samples",
-                                      "attack_traffic", "messages" };
-enum { ST_NODE, ST_EXCHANGE, ST_CRYPTO, ST_SAMPLE, ST_ATTACK, ST_MESSAGE, ST_COUNT };
+                                      "attack_traffic", "messages", "attack_counters" };
+enum { ST_NODE, ST_EXCHANGE, ST_CRYPTO, ST_SAMPLE, ST_ATTACK, ST_MESSAGE, ST_COUNTER, ST_COUNT };
 
 static const char *const insert_sql[ST_COUNT] = {
     "INSERT INTO temp.stage_nodes (run_id, name, node_id, role, address, cores, policy) "
@@ -33,6 +33,7 @@ static const char *const insert_sql[ST_COUNT] = {
     "INSERT INTO temp.stage_messages (run_id, msg_id, t_ns, node, direction, exchange_type, "
     "message_no, exchange_id, size, retransmission, dropped_reason) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    "INSERT INTO temp.stage_attack_counters (run_id, attack, counter, value) VALUES (?1, ?2, ?3, ?4)",
 };
 
 struct isakmp_recorder {
@@ -454,6 +455,18 @@ bool isakmp_rec_add_attack(struct isakmp_recorder *r, const struct isakmp_rec_at
     sqlite3_bind_int64(st, 6, (sqlite3_int64)a->delivered);
     sqlite3_bind_int64(st, 7, (sqlite3_int64)a->dropped);
     return step(r, ST_ATTACK);
+}
+
+bool isakmp_rec_add_attack_counter(struct isakmp_recorder *r, const char *attack,
+                                   const char *counter, uint64_t value)
+{
+    sqlite3_stmt *st = start(r, ST_COUNTER);
+    if (!st)
+        return false;
+    bind_text_or_null(st, 2, attack);
+    bind_text_or_null(st, 3, counter);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)value);
+    return step(r, ST_COUNTER);
 }
 
 bool isakmp_rec_add_message(struct isakmp_recorder *r, const struct isakmp_rec_message *m)

@@ -151,6 +151,9 @@ bool isakmp_rec_add_crypto_op(struct isakmp_recorder *r, const struct isakmp_rec
 bool isakmp_rec_add_sample(struct isakmp_recorder *r, const struct isakmp_rec_sample *s);
 bool isakmp_rec_add_attack(struct isakmp_recorder *r, const struct isakmp_rec_attack *a);
 bool isakmp_rec_add_message(struct isakmp_recorder *r, const struct isakmp_rec_message *m);
+/* One named counter of an attack (attack_counters; names unique per attack). */
+bool isakmp_rec_add_attack_counter(struct isakmp_recorder *r, const char *attack,
+                                   const char *counter, uint64_t value);
 
 /* End the open run: write every staged row and the status ('completed' when
  * error is NULL, else 'failed' with the message) in one transaction. */

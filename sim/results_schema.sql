@@ -136,6 +136,21 @@ CREATE TABLE IF NOT EXISTS attack_traffic (
     PRIMARY KEY (run_id, attack)
 );
 
+-- Named counters of each attack (what it did, and how the victim reacted to
+-- the datagrams it injected or altered), e.g. for a replayer at a responder:
+--   main.1.captured, main.1.replayed, main.1.duplicate-answered,
+--   main.5.replay-rejected, main.5.rejected:bad-hash, ...
+-- (LABEL.NAME: LABEL = exchange.message-number within the exchange); for a
+-- KE flood: attempts, answered, ke-sent, completed, skipped, timeouts,
+-- attacker-dh-generate, attacker-crypto-ns.  Documented in sim/attack_*.c.
+CREATE TABLE IF NOT EXISTS attack_counters (
+    run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    attack     TEXT NOT NULL,     -- attack name in the scenario
+    counter    TEXT NOT NULL,
+    value      INTEGER NOT NULL,
+    PRIMARY KEY (run_id, attack, counter)
+);
+
 -- Optional per-message trace (scenario output.trace = true).
 CREATE TABLE IF NOT EXISTS messages (
     run_id          INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,

@@ -235,6 +235,9 @@ struct isakmp_scn_attack {
     struct isakmp_scn_prefix pools[ISAKMP_SCN_MAX_POOLS];  /* spoofed flood */
     size_t n_pools;
     bool random_sources;         /* spoofed: random address in the pools, else round robin */
+    bool via_stack;              /* spoofed: sent through the attacker's stack and links
+                                    (isakmp_sim_inject_udp), else put on the target's end
+                                    of a shared link (isakmp_sim_deliver_udp) */
     uint32_t concurrency;        /* ke flood: exchanges kept open at once */
     /* on-path (replay, tamper): the frames a link end receives */
     int link;
@@ -250,8 +253,13 @@ struct isakmp_scn_attack {
     enum isakmp_scn_tamper_action action;
     double probability;          /* of acting on a matching frame */
     uint32_t flip_bits;          /* bitflip: bits flipped (random positions) */
-    uint32_t truncate_to;        /* truncate: new length in bytes */
-    uint8_t swap[2];             /* swap: the two payload types exchanged */
+    int32_t flip_offset;         /* bitflip: -1, or the byte of the UDP payload whose
+                                    bits are flipped (then flip_bits <= 8) */
+    uint32_t truncate_to;        /* truncate: new length in bytes ... */
+    uint32_t truncate_by;        /* ... or this many bytes fewer (0 = use truncate_to) */
+    uint8_t swap[2];             /* swap: the two payload types exchanged; swap[1] = 0:
+                                    swap[0] is replaced by the same payload of the
+                                    previous matching message of another exchange */
 };
 
 /* ---- sweeps --------------------------------------------------------------- */

@@ -28,12 +28,14 @@ static bool parse_flood(struct scn_ctx *c, const config_setting_t *g, const char
                         struct isakmp_scn_attack *a)
 {
     static const char *const mode_names[] = { "main", "aggressive", NULL };
-    int mode = 0, order = 0;
+    static const char *const via_names[] = { "link", "stack", NULL };
+    int mode = 0, order = 0, via = 0;
     if (!scn_get_node_ref(c, g, w, "node", true, &a->node) ||
         !scn_get_node_ref(c, g, w, "target", true, &a->target) ||
         !scn_get_double(c, g, w, "rate", true, -1e300, 1e9, &a->rate) ||
         !scn_get_enum(c, g, w, "mode", false, mode_names, &mode) ||
         !scn_get_enum(c, g, w, "source_order", false, order_names, &order) ||
+        !scn_get_enum(c, g, w, "via", false, via_names, &via) ||
         !scn_get_u32(c, g, w, "concurrency", false, 1, 1000000, &a->concurrency))
         return false;
     if (!(a->rate > 0))
@@ -47,6 +49,7 @@ static bool parse_flood(struct scn_ctx *c, const config_setting_t *g, const char
                         w, c->s->nodes[a->target].name);
     a->mode = (enum isakmp_scn_mode)mode;
     a->random_sources = order == 1;
+    a->via_stack = via == 1;
     const config_setting_t *prop = config_setting_get_member(g, "proposal");
     if (prop && !scn_parse_proposals(c, prop, w, ISAKMP_AUTH_PSK, a->proposal, &a->n_proposal))
         return false;
@@ -55,6 +58,9 @@ static bool parse_flood(struct scn_ctx *c, const config_setting_t *g, const char
         /* the cookie exchange needs answers: only real addresses work */
         if (src)
             return scn_fail(c, src, "%s: a ke-flood uses its node's real address: remove 'sources'", w);
+        if (config_setting_get_member(g, "via"))
+            return scn_fail(c, config_setting_get_member(g, "via"),
+                            "%s: a ke-flood always sends through its node's stack: remove 'via'", w);
         if (a->mode != ISAKMP_SCN_MAIN)
             return scn_fail(c, config_setting_get_member(g, "mode"),
                             "%s: a ke-flood is a Main Mode attack (message 3 carries KE)", w);
@@ -135,27 +141,45 @@ static bool parse_on_path(struct scn_ctx *c, const config_setting_t *g, const ch
     }
     int action = 0;
     const char *swap = NULL;
+    uint32_t offset = 0;
     a->probability = 1.0;
     a->flip_bits = 1;
+    a->flip_offset = -1;
     if (!scn_get_enum(c, g, w, "action", true, action_names, &action) ||
         !scn_get_double(c, g, w, "probability", false, 0, 1, &a->probability) ||
         !scn_get_u32(c, g, w, "bits", false, 1, 65536, &a->flip_bits) ||
-        !scn_get_u32(c, g, w, "truncate_to", false, 0, 65535, &a->truncate_to))
+        !scn_get_u32(c, g, w, "offset", false, 0, 65534, &offset) ||
+        !scn_get_u32(c, g, w, "truncate_to", false, 0, 65535, &a->truncate_to) ||
+        !scn_get_u32(c, g, w, "truncate_by", false, 1, 65535, &a->truncate_by))
         return false;
     a->action = (enum isakmp_scn_tamper_action)action;
-    static const char *const need[] = { "bits", "truncate_to", "swap" };
-    for (int i = 0; i < 3; i++)   /* need[i] belongs to action i */
-        if (i != action && config_setting_get_member(g, need[i]))
+    static const char *const need[] = { "bits", "offset", "truncate_to", "truncate_by", "swap" };
+    static const int need_action[] = { 0, 0, 1, 1, 2 };
+    for (int i = 0; i < 5; i++)   /* need[i] belongs to action need_action[i] */
+        if (need_action[i] != action && config_setting_get_member(g, need[i]))
             return scn_fail(c, config_setting_get_member(g, need[i]), "%s: '%s' is for action \"%s\"",
-                            w, need[i], action_names[i]);
-    if (a->action == ISAKMP_SCN_TRUNCATE && !config_setting_get_member(g, "truncate_to"))
-        return scn_fail(c, g, "%s: action truncate needs 'truncate_to' (bytes kept)", w);
+                            w, need[i], action_names[need_action[i]]);
+    if (config_setting_get_member(g, "offset")) {
+        if (a->flip_bits > 8)
+            return scn_fail(c, config_setting_get_member(g, "bits"),
+                            "%s: with 'offset', 'bits' is at most 8 (the bits of that byte)", w);
+        a->flip_offset = (int32_t)offset;
+    }
+    if (a->action == ISAKMP_SCN_TRUNCATE) {
+        bool to = config_setting_get_member(g, "truncate_to") != NULL;
+        bool by = config_setting_get_member(g, "truncate_by") != NULL;
+        if (to == by)
+            return scn_fail(c, g, "%s: action truncate needs 'truncate_to' (bytes kept) or "
+                            "'truncate_by' (bytes removed), one of them", w);
+    }
     if (a->action == ISAKMP_SCN_SWAP) {
         const config_setting_t *sw = config_setting_get_member(g, "swap");
-        if (!sw || !config_setting_is_array(sw) || config_setting_length(sw) != 2 ||
+        int n = sw ? config_setting_length(sw) : 0;
+        if (!sw || !config_setting_is_array(sw) || n < 1 || n > 2 ||
             config_setting_type(config_setting_get_elem(sw, 0)) != CONFIG_TYPE_STRING)
-            return scn_fail(c, sw ? sw : g, "%s: action swap needs 'swap' = [\"nonce\", \"ke\"] (two payloads)", w);
-        for (int i = 0; i < 2; i++) {
+            return scn_fail(c, sw ? sw : g, "%s: action swap needs 'swap' = [\"nonce\", \"ke\"] "
+                            "(two payloads exchanged) or [\"ke\"] (taken from another exchange)", w);
+        for (int i = 0; i < n; i++) {
             swap = config_setting_get_string_elem(sw, i);
             int k = 0;
             while (payload_names[k] && strcmp(payload_names[k], swap) != 0)
@@ -165,7 +189,7 @@ static bool parse_on_path(struct scn_ctx *c, const config_setting_t *g, const ch
                                 "cert, cr, hash, sig, nonce, n, d, vid)", w, swap);
             a->swap[i] = payload_values[k];
         }
-        if (a->swap[0] == a->swap[1])
+        if (n == 2 && a->swap[0] == a->swap[1])
             return scn_fail(c, sw, "%s: 'swap' names the same payload twice", w);
     }
     return true;
@@ -174,14 +198,15 @@ static bool parse_on_path(struct scn_ctx *c, const config_setting_t *g, const ch
 static bool parse_attack(struct scn_ctx *c, const config_setting_t *g, struct isakmp_scn_attack *a)
 {
     static const char *const flood_keys[] = { "kind", "node", "target", "start", "stop", "rate",
-                                              "mode", "proposal", "sources", "source_order",
+                                              "mode", "proposal", "sources", "source_order", "via",
                                               "concurrency", NULL };
     static const char *const replay_keys[] = { "kind", "link", "at", "start", "stop", "exchange",
                                                "messages", "max_count", "delay", "reinject_at",
                                                "copies", NULL };
     static const char *const tamper_keys[] = { "kind", "link", "at", "start", "stop", "exchange",
                                                "messages", "max_count", "action", "probability",
-                                               "bits", "truncate_to", "swap", NULL };
+                                               "bits", "offset", "truncate_to", "truncate_by",
+                                               "swap", NULL };
     char w[128];
     snprintf(w, sizeof w, "attack '%s'", a->name);
     int kind = 0;

@@ -184,12 +184,15 @@ void isakmp_world_free(struct isakmp_world *ww)
     struct sim_world *w = (struct sim_world *)ww;
     if (!w)
         return;
-    for (size_t i = 0; i < w->n_attacks; i++)
+    for (size_t i = 0; i < w->n_attacks; i++) {
         if (w->attacks[i].free_impl)
             w->attacks[i].free_impl(&w->attacks[i]);
+        free(w->attacks[i].ctr);
+    }
     for (size_t i = 0; i < w->n_nodes; i++)
         sim_node_free(&w->nodes[i]);
     isakmp_sim_world_free(w->ns);
+    sim_onpath_free(w);
     sim_record_free(w->rec);
     free(w->attacks);
     free(w->nodes);

@@ -22,6 +22,8 @@
 
 struct sim_world;
 struct sim_record;
+struct sim_attack;
+struct sim_onpath;
 
 /* One exchange a legitimate node started (a row of `exchanges`). */
 struct sim_exchange {
@@ -62,6 +64,8 @@ struct sim_work {
     isakmp_handle phase1;        /* QUICK */
     uint32_t src, dst;           /* RECV */
     uint16_t sport, dport;
+    struct sim_attack *claim;    /* RECV: the on-path attack that put it there */
+    uint32_t claim_label;
     size_t len;
     uint8_t data[];
 };
@@ -100,6 +104,12 @@ struct sim_node {
 
     struct sim_out *last_out;    /* the datagram the engine just sent */
 
+    /* During an engine call on a datagram an on-path attack injected or
+     * altered: that attack, its label and how many reactions were seen. */
+    struct sim_attack *claim;
+    uint32_t claim_label;
+    uint32_t claim_reactions;
+
     /* exchanges started here */
     struct sim_exchange *xs;
     size_t n_xs, cap_xs;
@@ -120,7 +130,19 @@ struct sim_attack {
     bool (*owns)(const struct sim_attack *a, uint32_t src, uint16_t sport);
     void (*free_impl)(struct sim_attack *a);
     void *impl;
+    /* Named counters (rows of attack_counters), in order of creation. */
+    struct sim_counter *ctr;
+    size_t n_ctr, cap_ctr;
 };
+
+struct sim_counter {
+    char name[48];
+    uint64_t value;
+};
+
+/* Add delta to the attack's counter `name` (created at 0; names longer
+ * than 47 bytes are cut).  Out of memory: sim_fail. */
+void sim_attack_count(struct sim_attack *a, const char *name, uint64_t delta);
 
 struct sim_world {
     const struct isakmp_scenario *s;
@@ -133,6 +155,7 @@ struct sim_world {
     size_t n_attacks;
     struct isakmp_cost_table base_cost;    /* the scenario's table (or the model) */
     struct sim_record *rec;
+    struct sim_onpath *onpath;   /* taps and injections of on-path attacks */
     uint64_t next_exchange_id;
     uint64_t events;
     bool failed;                 /* a fatal error during the run */
@@ -168,6 +191,44 @@ bool sim_attack_tamper_init(struct sim_attack *a);
  * short to be ISAKMP. */
 bool sim_isakmp_peek(const uint8_t *p, size_t len, uint8_t *exchange, uint8_t *flags,
                      bool *cky_r_zero);
+
+/* attack_onpath.c: what the on-path attackers share.
+ * A frame seen at a tapped end, with its place in its exchange: the world
+ * numbers ISAKMP messages per exchange (CKY-I, message ID) from every end
+ * of the link, so message 3 of Main Mode is 3 whichever end sees it; a
+ * retransmission (same bytes) keeps its number. */
+struct sim_onpath_frame {
+    bool isakmp;                 /* UDP 500/4500 with an ISAKMP header */
+    uint8_t exchange;            /* header exchange type */
+    uint8_t number;              /* 1.. within the exchange; 0 = beyond tracking */
+    bool encrypted;
+};
+typedef enum isakmp_sim_verdict (*sim_onpath_hook)(struct sim_attack *a,
+                                                   struct isakmp_sim_tap_packet *pkt,
+                                                   const struct sim_onpath_frame *f);
+/* Tap the attack's (link, at) end with hook, and number every frame of
+ * the link (all ends observed).  false + sim_fail on error. */
+bool sim_onpath_attach(struct sim_attack *a, sim_onpath_hook hook);
+/* Does the frame match the attack's exchange / messages filter? */
+bool sim_onpath_matches(const struct sim_attack *a, const struct sim_onpath_frame *f);
+/* Label for counters: exchange << 8 | number, and its text "main.3". */
+uint32_t sim_onpath_label(const struct sim_onpath_frame *f);
+void sim_onpath_label_name(uint32_t label, char *buf, size_t cap);
+/* A datagram the attack put (or altered) towards node: when it reaches the
+ * node's socket it is attributed to the attack (claim), and the engine's
+ * reaction is counted as LABEL.REACTION. */
+void sim_onpath_expect(struct sim_attack *a, uint32_t node, const uint8_t *data, size_t len,
+                       uint32_t label);
+/* node.c: at the socket (claim) and around the engine call (reactions). */
+struct sim_attack *sim_onpath_claim(struct sim_node *n, const uint8_t *data, size_t len,
+                                    uint32_t *label);
+void sim_onpath_reaction(struct sim_node *n, const struct isakmp_event *ev);
+void sim_onpath_call_done(struct sim_node *n);
+/* Every engine event of every node: the end of an exchange that accepted
+ * an attacker's message is counted as LABEL.later-completed /
+ * LABEL.later-failed:REASON. */
+void sim_onpath_observe(struct sim_node *n, const struct isakmp_event *ev);
+void sim_onpath_free(struct sim_world *w);
 
 /* attack_flood.c: a Main/Aggressive Mode message 1 (Aggressive: with KE,
  * nonce and an IPv4 ID of id_addr); returns its length, 0 on error. */
