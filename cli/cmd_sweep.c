@@ -93,8 +93,11 @@ static int parse(int argc, char **argv, struct options *o)
             if (o->n_sets == MAX_SETS)
                 return cli_usage_error(SUB, "more than %d --set", MAX_SETS);
             o->sets[o->n_sets++] = (char *)v;
-        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            VALUE();
+        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || (!strncmp(a, "-j", 2) && a[2])) {
+            if (a[2] && a[1] == 'j')
+                v = a + 2;              /* -jN, as make takes it */
+            else
+                VALUE();
             char *end;
             long n = strtol(v, &end, 10);
             if (*end || n < 1 || n > 1024)
