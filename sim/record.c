@@ -274,7 +274,7 @@ void sim_record_event(struct sim_node *n, const struct isakmp_event *ev)
         if (r->rec) {
             struct isakmp_rec_crypto_op op = {
                 .node = n->scn->name, .t_ns = ev->now, .kind = crypto_kind(ev->u.crypto.op),
-                .dh_group = ev->u.crypto.group, .bits = 0,
+                .dh_group = ev->u.crypto.group, .bits = ev->u.crypto.bits,
                 .virtual_ns = ev->u.crypto.virtual_ns,
                 .wall_cpu_ns = ev->u.crypto.cpu_ns ? (int64_t)ev->u.crypto.cpu_ns : -1,
             };

@@ -18,7 +18,7 @@ uint32_t ipsec_new_spi(struct isakmp_engine *e, uint8_t protocol)
     for (;;) {
         uint8_t r[4];
         fw_random(e, r, 4);
-        uint32_t v = fw_get32(r);
+        uint32_t v = isakmp_get32(r);
         if (protocol == ISAKMP_PROTO_IPCOMP)
             v &= 0xffff;
         /* SPIs 0-255 are reserved (RFC 4303 §2.1); CPIs 0-255 too (RFC 3173). */
@@ -41,11 +41,11 @@ void ipsec_new_spis(struct isakmp_engine *e, const struct isakmp_p2_proposal *p,
 
 static void put_spi(uint8_t *b, uint8_t protocol, uint32_t spi)
 {
-    if (ipsec_spi_len(protocol) == 2) fw_put16(b, (uint16_t)spi);
-    else fw_put32(b, spi);
+    if (ipsec_spi_len(protocol) == 2) isakmp_put16(b, (uint16_t)spi);
+    else isakmp_put32(b, spi);
 }
 
-void ipsec_put_sa(struct fw_mbuf *mb, const struct isakmp_p2_proposal *p, size_t n,
+void ipsec_put_sa(struct isakmp_builder *mb, const struct isakmp_p2_proposal *p, size_t n,
                   const struct ipsec_spis *spis)
 {
     uint8_t buf[4096];
@@ -83,10 +83,10 @@ void ipsec_put_sa(struct fw_mbuf *mb, const struct isakmp_p2_proposal *p, size_t
     }
     isakmp_build_sa_end(&b);
     if (isakmp_build_finish(&b, &len) != 0 || len < 4) {
-        mb->err = true;
+        mb->err = ISAKMP_WIRE_NO_SPACE;
         return;
     }
-    fw_mb_payload(mb, ISAKMP_PL_SA, buf + 4, len - 4);
+    isakmp_build_data(mb, ISAKMP_PL_SA, buf + 4, len - 4);
 }
 
 /* One transform's attributes as a protocol description plus the PFS
@@ -206,7 +206,7 @@ static bool bundle_matches(const struct bundle *b, const struct isakmp_p2_propos
                 continue;
             found = true;
             out->raw_xf[j] = xf.raw;
-            out->peer_spi[j] = pp->spi.len == 2 ? fw_get16(pp->spi.p) : fw_get32(pp->spi.p);
+            out->peer_spi[j] = pp->spi.len == 2 ? isakmp_get16(pp->spi.p) : isakmp_get32(pp->spi.p);
             out->offered_life = ls;
             out->alg.life_seconds = ls && max_life && ls > max_life ? max_life : ls;
             out->alg.life_kbytes = lk;
@@ -237,30 +237,27 @@ uint16_t ipsec_choose(const uint8_t *sa_body, size_t len,
     return r < 0 ? ISAKMP_N_BAD_PROPOSAL_SYNTAX : ISAKMP_N_NO_PROPOSAL_CHOSEN;
 }
 
-void ipsec_put_reply(struct fw_mbuf *b, const struct ipsec_choice *c, const struct ipsec_spis *spis)
+void ipsec_put_reply(struct isakmp_builder *b, const struct ipsec_choice *c, const struct ipsec_spis *spis)
 {
-    fw_mb_begin(b, ISAKMP_PL_SA);
-    fw_mb_u32(b, ISAKMP_DOI_IPSEC);
-    fw_mb_u32(b, ISAKMP_SIT_IDENTITY_ONLY);
+    isakmp_build_sa_begin(b, ISAKMP_DOI_IPSEC, ISAKMP_SIT_IDENTITY_ONLY);
     for (unsigned j = 0; j < c->alg.n_protocols; j++) {
+        /* One proposal per protocol of the bundle, same number, each
+         * with its chosen transform echoed (RFC 2408 §4.2). */
         uint8_t proto = c->alg.protocols[j].protocol;
-        size_t sl = ipsec_spi_len(proto);
-        fw_mb_u8(b, j + 1 < c->alg.n_protocols ? ISAKMP_PL_P : 0);
-        fw_mb_u8(b, 0);
-        fw_mb_u16(b, (uint16_t)(8 + sl + c->raw_xf[j].len));
-        fw_mb_u8(b, c->prop_no);
-        fw_mb_u8(b, proto);
-        fw_mb_u8(b, (uint8_t)sl);
-        fw_mb_u8(b, 1);
         uint8_t spi[4];
         put_spi(spi, proto, proto <= 4 ? spis->v[proto] : 0);
-        fw_mb_put(b, spi, sl);
-        size_t at = b->len;
-        fw_mb_put(b, c->raw_xf[j].p, c->raw_xf[j].len);
-        if (!b->err)
-            b->b[at] = 0;       /* the only transform */
+        isakmp_build_proposal_begin(b, c->prop_no, proto, spi, (uint8_t)ipsec_spi_len(proto));
+        const struct isakmp_bytes *x = &c->raw_xf[j];
+        if (x->len < 8) {
+            b->err = ISAKMP_WIRE_BAD_ARG;
+            return;
+        }
+        isakmp_build_transform_begin(b, x->p[4], x->p[5]);
+        isakmp_build_put(b, x->p + 8, x->len - 8);
+        isakmp_build_transform_end(b);
+        isakmp_build_proposal_end(b);
     }
-    fw_mb_end(b);
+    isakmp_build_sa_end(b);
 }
 
 uint16_t ipsec_check_reply(const uint8_t *sa_body, size_t len,
@@ -319,7 +316,7 @@ size_t ipsec_id_encode(const struct isakmp_identity *id, uint8_t *out, size_t ca
         return 0;
     out[0] = id->type;
     out[1] = id->protocol;
-    fw_put16(out + 2, id->port);
+    isakmp_put16(out + 2, id->port);
     memcpy(out + 4, id->data, id->len);
     return 4u + id->len;
 }
@@ -331,7 +328,7 @@ bool ipsec_id_parse(const uint8_t *body, size_t len, struct isakmp_identity *id)
         return false;
     id->type = body[0];
     id->protocol = body[1];
-    id->port = fw_get16(body + 2);
+    id->port = isakmp_get16(body + 2);
     id->len = (uint16_t)(len - 4);
     memcpy(id->data, body + 4, len - 4);
     switch (id->type) {

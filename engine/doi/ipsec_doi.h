@@ -30,7 +30,7 @@ void ipsec_new_spis(struct isakmp_engine *e, const struct isakmp_p2_proposal *p,
                     struct ipsec_spis *spis);
 
 /* Append an SA payload offering the proposals (in order; numbers 1..n). */
-void ipsec_put_sa(struct fw_mbuf *b, const struct isakmp_p2_proposal *p, size_t n,
+void ipsec_put_sa(struct isakmp_builder *b, const struct isakmp_p2_proposal *p, size_t n,
                   const struct ipsec_spis *spis);
 /* Responder: first of the initiator's proposals that matches one of
  * `ours` (with `pfs_group` = the group of the KE sent, 0 if none).
@@ -39,7 +39,7 @@ uint16_t ipsec_choose(const uint8_t *sa_body, size_t len,
                       const struct isakmp_p2_proposal *ours, size_t n_ours,
                       uint32_t max_life, struct ipsec_choice *out);
 /* The responder's SA payload: the chosen proposal, our SPIs. */
-void ipsec_put_reply(struct fw_mbuf *b, const struct ipsec_choice *c, const struct ipsec_spis *spis);
+void ipsec_put_reply(struct isakmp_builder *b, const struct ipsec_choice *c, const struct ipsec_spis *spis);
 /* Initiator: the answer must be one proposal we offered, exactly. */
 uint16_t ipsec_check_reply(const uint8_t *sa_body, size_t len,
                            const struct isakmp_p2_proposal *offer, size_t n_offer,

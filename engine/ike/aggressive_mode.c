@@ -29,10 +29,10 @@ static bool keep(struct isakmp_engine *e, uint8_t **dst, size_t *dst_len, const 
     return *dst != NULL;
 }
 
-static void header(struct fw_mbuf *b, uint8_t *buf, size_t cap, const struct fw_sa *sa)
+static void header(struct isakmp_builder *b, uint8_t *buf, size_t cap, const struct fw_sa *sa)
 {
-    fw_mb_init(b, buf, cap);
-    fw_mb_header(b, sa->cky_i, sa->cky_r, ISAKMP_XCHG_AGGRESSIVE, 0, 0);
+    isakmp_build_init(b, buf, cap);
+    fw_build_header(b, sa->cky_i, sa->cky_r, ISAKMP_XCHG_AGGRESSIVE, 0, 0);
 }
 
 /* Our KE and nonce; initiator: Ni/g^xi, responder: Nr/g^xr. */
@@ -98,21 +98,21 @@ enum fw_verdict ike_aggressive_initiate(struct fw_ctx *c)
         return FW_FAIL;
     uint8_t buf[FW_MAX_MSG], id[IKE_ID_BODY_MAX];
     size_t id_len = ike_my_id_body(c->e, c->sa, id);
-    struct fw_mbuf b;
+    struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     size_t sa_at = b.len;
     ike_put_p1_sa(&b, c->e->doi->doi, c->sa->ini->offer, c->sa->ini->n_offer);
-    fw_mb_payload(&b, ISAKMP_PL_KE, k->gxi, k->gxi_len);
+    isakmp_build_data(&b, ISAKMP_PL_KE, k->gxi, k->gxi_len);
     if (auth == ISAKMP_AUTH_RSA_ENC) {
         /* §5.2: <IDii_b>PubKey_r, <Ni_b>PubKey_r. */
         if (!ike_pke_put_id_nonce(c, &b, true))
             return FW_FAIL;
     } else {
-        fw_mb_payload(&b, ISAKMP_PL_NONCE, k->ni, k->ni_len);
-        fw_mb_payload(&b, ISAKMP_PL_ID, id, id_len);
+        isakmp_build_data(&b, ISAKMP_PL_NONCE, k->ni, k->ni_len);
+        isakmp_build_data(&b, ISAKMP_PL_ID, id, id_len);
     }
     ike_put_vendor_ids(&b);
-    if (b.err || !keep(c->e, &k->sai_b, &k->sai_b_len, b.b + sa_at + 4, fw_get16(b.b + sa_at + 2) - 4u))
+    if (b.err || !keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, isakmp_get16(b.buf + sa_at + 2) - 4u))
         return FW_FAIL;
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
 }
@@ -123,20 +123,20 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     if (!k)
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     ike_note_vendor_ids(c->sa, c->m);
-    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
-    const struct fw_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
-    const struct fw_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
-    const struct fw_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct isakmp_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct isakmp_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
     uint8_t prop_no = 0;
     struct isakmp_bytes raw = { 0 };
-    uint16_t n = ike_choose_p1(c->e, sa->body, sa->body_len, 0, &k->t, &prop_no, &raw,
+    uint16_t n = ike_choose_p1(c->e, sa->body.p, sa->body.len, 0, &k->t, &prop_no, &raw,
                                &k->life_shortened);
     if (n)
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)      /* see ike_aggressive_initiate */
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
     k->have_t = true;
-    if (ke->body_len != ike_dh_public_len(k->t.group))
+    if (ke->body.len != ike_group_public_len(c->e, k->t.group))
         return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
     if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
         uint16_t n = ike_pke_take_id_nonce(c, true);
@@ -145,14 +145,14 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     } else {
         if (!ike_sa_take_nonce(c->e, no, &k->ni, &k->ni_len))
             return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
-        if (!ike_parse_id(id->body, id->body_len, &k->peer_id))
+        if (!ike_parse_id(id->body.p, id->body.len, &k->peer_id))
             return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     }
     if (k->t.auth == ISAKMP_AUTH_PSK ? !ike_find_psk(c, &k->peer_id)
                                      : !ike_rsa_have_peer(c->e, c->sa, &k->peer_id))
         return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
-    if (!keep(c->e, &k->sai_b, &k->sai_b_len, sa->body, sa->body_len) ||
-        !keep(c->e, &k->gxi, &k->gxi_len, ke->body, ke->body_len) ||
+    if (!keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len) ||
+        !keep(c->e, &k->gxi, &k->gxi_len, ke->body.p, ke->body.len) ||
         !make_ke_nonce(c, k->t.group, false))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     enum fw_verdict v = shared_keys(c, k->gxi, k->gxi_len);
@@ -160,16 +160,16 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
         return v;
     uint8_t buf[FW_MAX_MSG], myid[IKE_ID_BODY_MAX];
     size_t myid_len = ike_my_id_body(c->e, c->sa, myid);
-    struct fw_mbuf b;
+    struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     ike_put_p1_reply(&b, c->e->doi->doi, prop_no, &raw);
-    fw_mb_payload(&b, ISAKMP_PL_KE, k->gxr, k->gxr_len);
+    isakmp_build_data(&b, ISAKMP_PL_KE, k->gxr, k->gxr_len);
     if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
         if (!ike_pke_put_id_nonce(c, &b, false))
             return fail(c, ISAKMP_FAIL_LOCAL, 0);
     } else {
-        fw_mb_payload(&b, ISAKMP_PL_NONCE, k->nr, k->nr_len);
-        fw_mb_payload(&b, ISAKMP_PL_ID, myid, myid_len);
+        isakmp_build_data(&b, ISAKMP_PL_NONCE, k->nr, k->nr_len);
+        isakmp_build_data(&b, ISAKMP_PL_ID, myid, myid_len);
     }
     if (!ike_put_auth(c, &b, false, myid, myid_len))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
@@ -181,17 +181,17 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
 {
     struct ike_sa *k = ike_of(c->sa);
     ike_note_vendor_ids(c->sa, c->m);
-    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
-    const struct fw_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
-    const struct fw_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
-    const struct fw_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
-    uint16_t n = ike_check_p1_reply(c->sa, sa->body, sa->body_len, &k->t);
+    const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct isakmp_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct isakmp_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    uint16_t n = ike_check_p1_reply(c->sa, sa->body.p, sa->body.len, &k->t);
     if (n)
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)      /* see ike_aggressive_initiate */
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
     k->have_t = true;
-    if (ke->body_len != ike_dh_public_len(k->t.group))
+    if (ke->body.len != ike_group_public_len(c->e, k->t.group))
         return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
     uint8_t idb[IKE_ID_BODY_MAX];
     size_t idb_len;
@@ -202,14 +202,14 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
     } else {
         if (!ike_sa_take_nonce(c->e, no, &k->nr, &k->nr_len))
             return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
-        if (!ike_parse_id(id->body, id->body_len, &k->peer_id))
+        if (!ike_parse_id(id->body.p, id->body.len, &k->peer_id))
             return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
-        idb_len = id->body_len;
-        memcpy(idb, id->body, idb_len);
+        idb_len = id->body.len;
+        memcpy(idb, id->body.p, idb_len);
     }
     if (!id_matches(&c->sa->ini->peer_id_expected, &k->peer_id))
         return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
-    if (!keep(c->e, &k->gxr, &k->gxr_len, ke->body, ke->body_len))
+    if (!keep(c->e, &k->gxr, &k->gxr_len, ke->body.p, ke->body.len))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     enum fw_verdict v = shared_keys(c, k->gxr, k->gxr_len);
     if (v != FW_OK)
@@ -218,7 +218,7 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
         return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
     uint8_t buf[FW_MAX_MSG], myid[IKE_ID_BODY_MAX];
     size_t myid_len = ike_my_id_body(c->e, c->sa, myid);
-    struct fw_mbuf b;
+    struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     if (!ike_put_auth(c, &b, true, myid, myid_len) || !fw_xchg_send(c, c->x, &b, false, false))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
@@ -236,8 +236,8 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
     if (n)
         return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
     for (unsigned i = 0; i < fw_msg_count(c->m, ISAKMP_PL_N); i++) {
-        const struct fw_payload *n = fw_msg_find(c->m, ISAKMP_PL_N, i);
-        if (n->body_len >= 8 && fw_get16(n->body + 6) == ISAKMP_N_INITIAL_CONTACT)
+        const struct isakmp_payload *n = fw_msg_find(c->m, ISAKMP_PL_N, i);
+        if (n->u.notify.type == ISAKMP_N_INITIAL_CONTACT)
             fw_initial_contact(c->e, c->sa);
     }
     established(c);
@@ -247,27 +247,28 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
 #define M1 (PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_ID))
 static const struct fw_step steps[] = {
     { 1, true, FW_CLEAR, M1, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CR),
-      M1 | PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_VID), r_msg1, 0 },
+      M1 | PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_VID), r_msg1, 0,
+      PL(ISAKMP_PL_ID) /* <IDii_b>PubKey_r when the method is §5.2 */ },
     /* Messages 2 and 3 by authentication method (RFC 2409 §5.4, §5.1). */
     { 2, false, FW_CLEAR, M1 | PL(ISAKMP_PL_HASH),
       PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_HASH), i_msg2, ISAKMP_AUTH_PSK },
+      PL(ISAKMP_PL_HASH), i_msg2, ISAKMP_AUTH_PSK, 0 },
     { 2, false, FW_CLEAR, M1 | PL(ISAKMP_PL_HASH),
       PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_HASH), i_msg2, ISAKMP_AUTH_RSA_ENC },
+      PL(ISAKMP_PL_HASH), i_msg2, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
     { 2, false, FW_CLEAR, M1 | PL(ISAKMP_PL_SIG),
       PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_SIG), i_msg2, ISAKMP_AUTH_RSA_SIG },
+      PL(ISAKMP_PL_SIG), i_msg2, ISAKMP_AUTH_RSA_SIG, 0 },
     /* Some implementations encrypt message 3; RFC 2409 §5.4 does not. */
     { 3, true, FW_EITHER, PL(ISAKMP_PL_HASH),
       PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D),
-      0, r_msg3, ISAKMP_AUTH_PSK },
+      0, r_msg3, ISAKMP_AUTH_PSK, 0 },
     { 3, true, FW_EITHER, PL(ISAKMP_PL_HASH),
       PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D),
-      0, r_msg3, ISAKMP_AUTH_RSA_ENC },
+      0, r_msg3, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
     { 3, true, FW_EITHER, PL(ISAKMP_PL_SIG),
       PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT),
-      0, r_msg3, ISAKMP_AUTH_RSA_SIG },
+      0, r_msg3, ISAKMP_AUTH_RSA_SIG, 0 },
 };
 
 const struct fw_exchange_def ike_aggressive_mode = {

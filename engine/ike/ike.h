@@ -63,10 +63,39 @@ static inline struct ike_sa *ike_of(const struct fw_sa *sa) { return (struct ike
 extern const struct fw_exchange_def ike_main_mode;
 extern const struct fw_exchange_def ike_aggressive_mode;
 extern const struct fw_exchange_def ike_quick_mode;
+extern const struct fw_exchange_def ike_new_group_mode;
 enum fw_verdict ike_main_initiate(struct fw_ctx *c);
 enum fw_verdict ike_aggressive_initiate(struct fw_ctx *c);
+/* RFC 2408 §4.4 Base and §4.6 Authentication Only (base_mode.c). */
+extern const struct fw_exchange_def ike_base_mode;
+extern const struct fw_exchange_def ike_auth_only_mode;
+enum fw_verdict ike_base_initiate(struct fw_ctx *c);
 enum fw_verdict ike_quick_initiate(struct fw_ctx *c);
-enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct fw_mbuf *reply,
+/* New Group Mode (new_group.c): c->arg is the struct isakmp_new_group. */
+enum fw_verdict ike_new_group_initiate(struct fw_ctx *c);
+void ike_new_group_free(struct isakmp_engine *e, struct fw_xchg *x);
+
+/* ---- phase-2-style hashes (quick_mode.c) ------------------------------------ */
+/* Fill the HASH payload at offset `at` of b (the first payload) with
+ * prf(SKEYID_a, M-ID | [pre |] everything after it). */
+bool ike_seal_hash(struct fw_ctx *c, struct isakmp_builder *b, size_t at, const uint8_t *pre,
+                   size_t pre_len);
+/* Check the HASH that must come first in c->m over M-ID | [pre |] rest. */
+bool ike_hash_ok(struct fw_ctx *c, const uint8_t *pre, size_t pre_len);
+
+/* ---- private groups (ike_groups.c) ------------------------------------------ */
+bool ike_engine_init(struct isakmp_engine *e);
+void ike_engine_free(struct isakmp_engine *e);
+/* The supported group a private number stands for (0: undefined). */
+uint16_t ike_group_equivalent(const struct isakmp_engine *e, uint16_t number);
+/* A group number as the DH layer knows it: private numbers resolved. */
+uint16_t ike_group_resolve(const struct isakmp_engine *e, uint16_t group);
+size_t ike_group_public_len(const struct isakmp_engine *e, uint16_t group);
+/* Define (or redefine) a private number.  False: table full, bad number. */
+bool ike_group_define(struct isakmp_engine *e, uint16_t number, uint16_t equivalent);
+/* The supported safe-prime MODP group with this prime and generator, 0 if none. */
+uint16_t ike_modp_equivalent(const uint8_t *prime, size_t len, uint32_t generator);
+enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct isakmp_builder *reply,
                                          uint8_t *blob, size_t *blob_len);
 bool ike_main_stateless_resume(struct fw_ctx *c, const uint8_t *blob, size_t blob_len);
 
@@ -80,9 +109,9 @@ void ike_nonce(struct isakmp_engine *e, uint8_t *n, size_t *len);
  * fresh one of ours, or the peer's (8..256 bytes; false: bad length or
  * no memory). */
 bool ike_sa_nonce(struct isakmp_engine *e, uint8_t **n, size_t *len);
-bool ike_sa_take_nonce(struct isakmp_engine *e, const struct fw_payload *p, uint8_t **n, size_t *len);
+bool ike_sa_take_nonce(struct isakmp_engine *e, const struct isakmp_payload *p, uint8_t **n, size_t *len);
 /* Copy a received nonce (8..256 bytes).  False: bad length. */
-bool ike_take_nonce(const struct fw_payload *p, uint8_t *n, size_t *len);
+bool ike_take_nonce(const struct isakmp_payload *p, uint8_t *n, size_t *len);
 /* Our phase-1 identity as an ID payload body (type|proto|port|data). */
 size_t ike_my_id_body(const struct isakmp_engine *e, const struct fw_sa *sa, uint8_t *out);
 /* Parse an ID payload body into an identity.  False: malformed. */
@@ -98,7 +127,7 @@ bool ike_make_ke(struct fw_ctx *c, uint16_t group, struct ike_dh **dh);
 /* Remember what the peer's vendor IDs announce (DPD). */
 void ike_note_vendor_ids(struct fw_sa *sa, const struct fw_msg *m);
 /* Vendor IDs we send (DPD). */
-void ike_put_vendor_ids(struct fw_mbuf *b);
+void ike_put_vendor_ids(struct isakmp_builder *b);
 
 /* Phase 1 is complete: exchange done, SA up, and (responder) our shorter
  * lifetime announced. */
@@ -106,7 +135,7 @@ void ike_established(struct fw_ctx *c);
 
 /* ---- phase-1 proposals (ike_proposal.c) ----------------------------------- */
 /* Append an SA payload offering `t` (one proposal, n transforms). */
-void ike_put_p1_sa(struct fw_mbuf *b, uint32_t doi, const struct isakmp_p1_transform *t, size_t n);
+void ike_put_p1_sa(struct isakmp_builder *b, uint32_t doi, const struct isakmp_p1_transform *t, size_t n);
 /* Responder: choose from the initiator's SA body the first transform that
  * matches one of ours (and `group` when nonzero); a lifetime over
  * config.max_p1_life_seconds is cut to it (*shortened: say so with
@@ -118,8 +147,11 @@ uint16_t ike_choose_p1(const struct isakmp_engine *e, const uint8_t *sa_body, si
                        uint16_t group, struct isakmp_p1_transform *out,
                        uint8_t *prop_no, struct isakmp_bytes *raw_xf, bool *shortened);
 /* The responder's reply SA payload: the chosen transform echoed. */
-void ike_put_p1_reply(struct fw_mbuf *b, uint32_t doi, uint8_t prop_no,
+void ike_put_p1_reply(struct isakmp_builder *b, uint32_t doi, uint8_t prop_no,
                       const struct isakmp_bytes *raw_xf);
+/* A transform as received (raw, header included), re-emitted in the
+ * open proposal with the builder (number, ID and attributes kept). */
+void ike_build_raw_transform(struct isakmp_builder *b, const struct isakmp_bytes *raw_xf);
 /* Initiator: the responder's SA must hold exactly one transform that we
  * offered.  Returns 0 and *out, or a Notify type. */
 uint16_t ike_check_p1_reply(const struct fw_sa *sa, const uint8_t *sa_body, size_t len,
@@ -129,6 +161,9 @@ bool ike_p1_supported(const struct isakmp_engine *e, const struct isakmp_p1_tran
 /* ---- key material (ike_keys.c) -------------------------------------------- */
 /* SKEYID..SKEYID_e, the cipher key and the phase-1 IV from g^xy (PSK). */
 bool ike_derive_phase1(struct fw_ctx *c, const uint8_t *gxy, size_t gxy_len);
+/* SKEYID alone from the PSK and both nonces (before any g^xy: the RFC
+ * 2408 Base and Authentication Only exchanges); sets k->skeyid/prf_len. */
+bool ike_derive_skeyid(struct fw_sa *sa);
 /* HASH_I (initiator = true) or HASH_R over id_body. */
 bool ike_hash_auth(const struct fw_sa *sa, bool initiator, const uint8_t *id_body,
                    size_t id_len, uint8_t *out, size_t *out_len);
@@ -156,14 +191,14 @@ bool ike_rsa_decrypt(struct isakmp_engine *e, const uint8_t *in, size_t len,
 /* ---- public key encryption (ike_pke.c) ----------------------------------- */
 /* ID and NONCE payloads with bodies encrypted to the peer's key (ours
  * from ike_my_id_body and k->ni / k->nr). */
-bool ike_pke_put_id_nonce(struct fw_ctx *c, struct fw_mbuf *b, bool initiator);
+bool ike_pke_put_id_nonce(struct fw_ctx *c, struct isakmp_builder *b, bool initiator);
 /* Decrypt the peer's ID and NONCE payloads into k->peer_id and its
  * nonce; 0 or a Notify type. */
 uint16_t ike_pke_take_id_nonce(struct fw_ctx *c, bool peer_is_initiator);
 /* Revised mode (§5.3): NONCE <N_b>PubKey, KE <KE_b>Ne, ID <ID_b>Ne out
  * (our KE and nonce already made), or in (into the peer's nonce, public
  * value and k->peer_id); 0 or a Notify type. */
-bool ike_rpke_put(struct fw_ctx *c, struct fw_mbuf *b, bool initiator);
+bool ike_rpke_put(struct fw_ctx *c, struct isakmp_builder *b, bool initiator);
 uint16_t ike_rpke_take(struct fw_ctx *c, bool peer_is_initiator);
 /* True for the two public-key-encryption methods. */
 static inline bool ike_is_pke(uint16_t auth)
@@ -175,7 +210,7 @@ size_t ike_peer_id_body(const struct ike_sa *k, uint8_t *out);
 
 /* Our proof in messages 5/6 (Main) or 2/3 (Aggressive): HASH_x, or its
  * RSA signature in a SIG payload.  Appends the payload. */
-bool ike_put_auth(struct fw_ctx *c, struct fw_mbuf *b, bool initiator, const uint8_t *id_body,
+bool ike_put_auth(struct fw_ctx *c, struct isakmp_builder *b, bool initiator, const uint8_t *id_body,
                   size_t id_len);
 /* Check the peer's HASH or SIG payload against its ID body. 0 or Notify. */
 uint16_t ike_check_auth(struct fw_ctx *c, bool peer_is_initiator, const uint8_t *id_body,

@@ -43,23 +43,23 @@ bool ike_sa_nonce(struct isakmp_engine *e, uint8_t **n, size_t *len)
     return true;
 }
 
-bool ike_sa_take_nonce(struct isakmp_engine *e, const struct fw_payload *p, uint8_t **n, size_t *len)
+bool ike_sa_take_nonce(struct isakmp_engine *e, const struct isakmp_payload *p, uint8_t **n, size_t *len)
 {
-    if (p->body_len < 8 || p->body_len > IKE_NONCE_MAX)
+    if (p->body.len < 8 || p->body.len > IKE_NONCE_MAX)
         return false;
     fw_free(e, *n);
-    *n = fw_memdup(e, p->body, p->body_len);
-    *len = p->body_len;
+    *n = fw_memdup(e, p->body.p, p->body.len);
+    *len = p->body.len;
     return *n != NULL;
 }
 
-bool ike_take_nonce(const struct fw_payload *p, uint8_t *n, size_t *len)
+bool ike_take_nonce(const struct isakmp_payload *p, uint8_t *n, size_t *len)
 {
     /* RFC 2409 §5: nonces are 8 to 256 bytes. */
-    if (p->body_len < 8 || p->body_len > IKE_NONCE_MAX)
+    if (p->body.len < 8 || p->body.len > IKE_NONCE_MAX)
         return false;
-    memcpy(n, p->body, p->body_len);
-    *len = p->body_len;
+    memcpy(n, p->body.p, p->body.len);
+    *len = p->body.len;
     return true;
 }
 
@@ -69,14 +69,14 @@ size_t ike_my_id_body(const struct isakmp_engine *e, const struct fw_sa *sa, uin
     if (id->type != ISAKMP_ID_NONE) {
         out[0] = id->type;
         out[1] = id->protocol;
-        fw_put16(out + 2, id->port);
+        isakmp_put16(out + 2, id->port);
         memcpy(out + 4, id->data, id->len);
         return 4 + (size_t)id->len;
     }
     bool v6 = sa->local.family == 6;
     out[0] = v6 ? ISAKMP_ID_IPV6_ADDR : ISAKMP_ID_IPV4_ADDR;
     out[1] = 0;
-    fw_put16(out + 2, 0);
+    isakmp_put16(out + 2, 0);
     memcpy(out + 4, sa->local.addr, v6 ? 16 : 4);
     return v6 ? 20 : 8;
 }
@@ -125,7 +125,7 @@ bool ike_find_psk(struct fw_ctx *c, const struct isakmp_identity *peer_id)
 
 bool ike_make_ke(struct fw_ctx *c, uint16_t group, struct ike_dh **dh)
 {
-    *dh = ike_dh_new(c->e, group);
+    *dh = ike_dh_new(c->e, ike_group_resolve(c->e, group));
     return *dh != NULL;
 }
 
@@ -134,17 +134,17 @@ static const uint8_t vid_dpd[16] = {
     0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9, 0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00,
 };
 
-void ike_put_vendor_ids(struct fw_mbuf *b)
+void ike_put_vendor_ids(struct isakmp_builder *b)
 {
-    fw_mb_payload(b, ISAKMP_PL_VID, vid_dpd, sizeof vid_dpd);
+    isakmp_build_data(b, ISAKMP_PL_VID, vid_dpd, sizeof vid_dpd);
 }
 
 void ike_note_vendor_ids(struct fw_sa *sa, const struct fw_msg *m)
 {
     for (unsigned i = 0; i < fw_msg_count(m, ISAKMP_PL_VID); i++) {
-        const struct fw_payload *v = fw_msg_find(m, ISAKMP_PL_VID, i);
+        const struct isakmp_payload *v = fw_msg_find(m, ISAKMP_PL_VID, i);
         /* RFC 3706 §4: the DPD vendor ID (its last byte is a version). */
-        if (v->body_len == sizeof vid_dpd && memcmp(v->body, vid_dpd, sizeof vid_dpd - 1) == 0)
+        if (v->body.len == sizeof vid_dpd && memcmp(v->body.p, vid_dpd, sizeof vid_dpd - 1) == 0)
             sa->peer_dpd = true;
     }
 }
@@ -160,12 +160,12 @@ void ike_established(struct fw_ctx *c)
         uint8_t spi[16], attrs[10];
         memcpy(spi, c->sa->cky_i, 8);
         memcpy(spi + 8, c->sa->cky_r, 8);
-        fw_put16(attrs, 0x8000 | ISAKMP_IKE_LIFE_TYPE);
-        fw_put16(attrs + 2, ISAKMP_LIFE_SECONDS);
-        fw_put16(attrs + 4, ISAKMP_IKE_LIFE_DURATION);
-        fw_put16(attrs + 6, 4);
+        isakmp_put16(attrs, 0x8000 | ISAKMP_IKE_LIFE_TYPE);
+        isakmp_put16(attrs + 2, ISAKMP_LIFE_SECONDS);
+        isakmp_put16(attrs + 4, ISAKMP_IKE_LIFE_DURATION);
+        isakmp_put16(attrs + 6, 4);
         uint8_t life[4];
-        fw_put32(life, k->t.life_seconds);
+        isakmp_put32(life, k->t.life_seconds);
         uint8_t data[12];
         memcpy(data, attrs, 8);
         memcpy(data + 8, life, 4);

@@ -105,6 +105,17 @@ bool ike_ks_phase1(const struct ike_phase1_input *in, struct ike_phase1_keys *ou
     return true;
 }
 
+bool ike_ks_skeyid_psk(uint16_t hash, struct ike_iov psk, struct ike_iov ni, struct ike_iov nr,
+                       uint8_t *out, size_t *out_len)
+{
+    size_t n = isakmp_hash_len(hash);
+    if (!n || n > IKE_MAX_HASH ||
+        isakmp_ks_skeyid_psk(hash, B(psk.p, psk.len), B(ni.p, ni.len), B(nr.p, nr.len), out) != ISAKMP_KS_OK)
+        return false;
+    *out_len = n;
+    return true;
+}
+
 bool ike_ks_hash_auth(uint16_t hash, const uint8_t *skeyid, bool initiator,
                       struct ike_iov gxi, struct ike_iov gxr, const uint8_t *cky_i,
                       const uint8_t *cky_r, struct ike_iov sai_b, struct ike_iov id_b,
@@ -169,7 +180,7 @@ size_t ike_dh_public_len(uint16_t group)
 static void report(struct isakmp_engine *e, enum isakmp_crypto_op op,
                    const struct isakmp_crypto_cost *r)
 {
-    fw_event_crypto(e, op, r->group, r->virtual_ns, r->cpu_ns);
+    fw_event_crypto_dh(e, op, r->group, r->bits, r->virtual_ns, r->cpu_ns);
 }
 
 struct ike_dh *ike_dh_new(struct isakmp_engine *e, uint16_t group)

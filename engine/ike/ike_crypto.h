@@ -53,6 +53,9 @@ struct ike_phase1_input {
 };
 bool ike_ks_phase1(const struct ike_phase1_input *in, struct ike_phase1_keys *out);
 /* HASH_I (initiator) or HASH_R; out gets the PRF length. */
+/* SKEYID = prf(PSK, Ni_b | Nr_b) alone (RFC 2409 §5); *out_len its size. */
+bool ike_ks_skeyid_psk(uint16_t hash, struct ike_iov psk, struct ike_iov ni, struct ike_iov nr,
+                       uint8_t *out, size_t *out_len);
 bool ike_ks_hash_auth(uint16_t hash, const uint8_t *skeyid, bool initiator,
                       struct ike_iov gxi, struct ike_iov gxr, const uint8_t *cky_i,
                       const uint8_t *cky_r, struct ike_iov sai_b, struct ike_iov id_b,

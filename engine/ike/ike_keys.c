@@ -43,6 +43,15 @@ bool ike_derive_phase1(struct fw_ctx *c, const uint8_t *gxy, size_t gxy_len)
     return true;
 }
 
+bool ike_derive_skeyid(struct fw_sa *sa)
+{
+    struct ike_sa *k = ike_of(sa);
+    if (!k || k->t.auth != ISAKMP_AUTH_PSK || !k->psk || !k->ni || !k->nr)
+        return false;
+    return ike_ks_skeyid_psk(k->t.hash, IOV(k->psk, k->psk_len), IOV(k->ni, k->ni_len),
+                             IOV(k->nr, k->nr_len), k->skeyid, &k->prf_len);
+}
+
 bool ike_hash_auth(const struct fw_sa *sa, bool initiator, const uint8_t *id_body,
                    size_t id_len, uint8_t *out, size_t *out_len)
 {
@@ -72,8 +81,8 @@ bool ike_keymat(const struct fw_sa *sa, const struct ike_qm *q, uint8_t protocol
     if (!k || !k->keys)
         return false;
     uint8_t spib[4];
-    if (spi_len == 2) fw_put16(spib, (uint16_t)spi);
-    else fw_put32(spib, spi);
+    if (spi_len == 2) isakmp_put16(spib, (uint16_t)spi);
+    else isakmp_put32(spib, spi);
     return ike_ks_keymat(k->t.hash, k->skeyid_d, IOV(q->gxy, q->gxy_len), protocol, spib, spi_len,
                          IOV(q->ni, q->ni_len), IOV(q->nr, q->nr_len), out, out_len);
 }
@@ -88,7 +97,7 @@ uint16_t ike_step_variant(const struct fw_sa *sa)
     return sa->ini && sa->ini->n_offer ? sa->ini->offer[0].auth : 0;
 }
 
-bool ike_put_auth(struct fw_ctx *c, struct fw_mbuf *b, bool initiator, const uint8_t *id_body,
+bool ike_put_auth(struct fw_ctx *c, struct isakmp_builder *b, bool initiator, const uint8_t *id_body,
                   size_t id_len)
 {
     uint8_t h[IKE_MAX_HASH];
@@ -96,14 +105,14 @@ bool ike_put_auth(struct fw_ctx *c, struct fw_mbuf *b, bool initiator, const uin
     if (!ike_hash_auth(c->sa, initiator, id_body, id_len, h, &hl))
         return false;
     if (ike_of(c->sa)->t.auth != ISAKMP_AUTH_RSA_SIG) {
-        fw_mb_payload(b, ISAKMP_PL_HASH, h, hl);
+        isakmp_build_data(b, ISAKMP_PL_HASH, h, hl);
         return true;
     }
     uint8_t sig[IKE_MAX_SIG];
     size_t sl;
     if (!ike_rsa_sign(c->e, h, hl, sig, sizeof sig, &sl))
         return false;
-    fw_mb_payload(b, ISAKMP_PL_SIG, sig, sl);
+    isakmp_build_data(b, ISAKMP_PL_SIG, sig, sl);
     return true;
 }
 
@@ -116,12 +125,12 @@ uint16_t ike_check_auth(struct fw_ctx *c, bool peer_is_initiator, const uint8_t 
     if (!ike_hash_auth(c->sa, peer_is_initiator, id_body, id_len, h, &hl))
         return ISAKMP_N_AUTHENTICATION_FAILED;
     if (k->t.auth == ISAKMP_AUTH_RSA_SIG) {
-        const struct fw_payload *sp = fw_msg_find(c->m, ISAKMP_PL_SIG, 0);
+        const struct isakmp_payload *sp = fw_msg_find(c->m, ISAKMP_PL_SIG, 0);
         if (!ike_rsa_have_peer(c->e, c->sa, &k->peer_id))
             return ISAKMP_N_INVALID_ID_INFORMATION;
-        return ike_rsa_verify(c->e, c->sa, &k->peer_id, h, hl, sp->body, sp->body_len)
+        return ike_rsa_verify(c->e, c->sa, &k->peer_id, h, hl, sp->body.p, sp->body.len)
                    ? 0 : ISAKMP_N_INVALID_SIGNATURE;
     }
-    const struct fw_payload *hp = fw_msg_find(c->m, ISAKMP_PL_HASH, 0);
-    return hl == hp->body_len && isakmp_memeq_ct(h, hp->body, hl) ? 0 : ISAKMP_N_AUTHENTICATION_FAILED;
+    const struct isakmp_payload *hp = fw_msg_find(c->m, ISAKMP_PL_HASH, 0);
+    return hl == hp->body.len && isakmp_memeq_ct(h, hp->body.p, hl) ? 0 : ISAKMP_N_AUTHENTICATION_FAILED;
 }

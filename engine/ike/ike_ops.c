@@ -60,7 +60,7 @@ static bool info_hash(struct isakmp_engine *e, struct fw_sa *sa, uint32_t msgid,
 {
     (void)e;
     uint8_t mid[4];
-    fw_put32(mid, msgid);
+    isakmp_put32(mid, msgid);
     struct ike_iov v[] = { { mid, 4 }, { payloads, len } };
     return ike_prf_a(sa, v, 2, out, out_len);
 }
@@ -71,11 +71,22 @@ static enum fw_verdict initiate(struct fw_ctx *c, uint8_t type)
         return ike_main_initiate(c);
     if (type == ISAKMP_XCHG_AGGRESSIVE)
         return ike_aggressive_initiate(c);
+    if (type == ISAKMP_XCHG_BASE || type == ISAKMP_XCHG_AUTH_ONLY)
+        return ike_base_initiate(c);
     return FW_FAIL;
+}
+
+static enum fw_verdict start_exchange(struct fw_ctx *c, uint8_t type)
+{
+    return type == ISAKMP_XCHG_NEW_GROUP ? ike_new_group_initiate(c) : FW_FAIL;
 }
 
 static void xchg_free(struct isakmp_engine *e, struct fw_xchg *x)
 {
+    if (x->def == &ike_new_group_mode) {
+        ike_new_group_free(e, x);
+        return;
+    }
     struct ike_qm *q = x->kx;
     if (!q)
         return;
@@ -123,7 +134,8 @@ static void status_notify(struct isakmp_engine *e, struct fw_sa *sa, uint16_t ty
 }
 
 static const struct fw_exchange_def *const exchanges[] = {
-    &ike_main_mode, &ike_aggressive_mode, &ike_quick_mode,
+    &ike_main_mode, &ike_aggressive_mode, &ike_quick_mode, &ike_new_group_mode,
+    &ike_base_mode, &ike_auth_only_mode,
 };
 
 const struct fw_kx_ops ike_kx_ops = {
@@ -142,6 +154,10 @@ const struct fw_kx_ops ike_kx_ops = {
     .info_hash = info_hash,
     .initiate = initiate,
     .start_phase2 = ike_quick_initiate,
+    .start_exchange = start_exchange,
+    .group_equivalent = ike_group_equivalent,
+    .engine_init = ike_engine_init,
+    .engine_free = ike_engine_free,
     .status_notify = status_notify,
     .stateless_reply = ike_main_stateless_reply,
     .stateless_resume = ike_main_stateless_resume,

@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-bool ike_pke_put_id_nonce(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
+bool ike_pke_put_id_nonce(struct fw_ctx *c, struct isakmp_builder *b, bool initiator)
 {
     struct ike_sa *k = ike_of(c->sa);
     const struct isakmp_identity *to = initiator
@@ -21,27 +21,27 @@ bool ike_pke_put_id_nonce(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
     size_t id_len = ike_my_id_body(c->e, c->sa, id), ct_len;
     if (!ike_rsa_encrypt_to_peer(c->e, c->sa, to, id, id_len, ct, sizeof ct, &ct_len))
         return false;
-    fw_mb_payload(b, ISAKMP_PL_ID, ct, ct_len);
+    isakmp_build_data(b, ISAKMP_PL_ID, ct, ct_len);
     const uint8_t *n = initiator ? k->ni : k->nr;
     size_t n_len = initiator ? k->ni_len : k->nr_len;
     if (!ike_rsa_encrypt_to_peer(c->e, c->sa, to, n, n_len, ct, sizeof ct, &ct_len))
         return false;
-    fw_mb_payload(b, ISAKMP_PL_NONCE, ct, ct_len);
+    isakmp_build_data(b, ISAKMP_PL_NONCE, ct, ct_len);
     return true;
 }
 
 uint16_t ike_pke_take_id_nonce(struct fw_ctx *c, bool peer_is_initiator)
 {
     struct ike_sa *k = ike_of(c->sa);
-    const struct fw_payload *idp = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
-    const struct fw_payload *np = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct isakmp_payload *idp = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    const struct isakmp_payload *np = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
     uint8_t pt[IKE_MAX_SIG];
     size_t len = 0;
     /* A body we cannot decrypt was not meant for our key. */
-    if (!ike_rsa_decrypt(c->e, idp->body, idp->body_len, pt, sizeof pt, &len) ||
+    if (!ike_rsa_decrypt(c->e, idp->body.p, idp->body.len, pt, sizeof pt, &len) ||
         !ike_parse_id(pt, len, &k->peer_id))
         return ISAKMP_N_AUTHENTICATION_FAILED;
-    if (!ike_rsa_decrypt(c->e, np->body, np->body_len, pt, sizeof pt, &len) ||
+    if (!ike_rsa_decrypt(c->e, np->body.p, np->body.len, pt, sizeof pt, &len) ||
         len < 8 || len > IKE_NONCE_MAX)
         return ISAKMP_N_AUTHENTICATION_FAILED;
     uint8_t **dst = peer_is_initiator ? &k->ni : &k->nr;
@@ -60,7 +60,7 @@ size_t ike_peer_id_body(const struct ike_sa *k, uint8_t *out)
 {
     out[0] = k->peer_id.type;
     out[1] = k->peer_id.protocol;
-    fw_put16(out + 2, k->peer_id.port);
+    isakmp_put16(out + 2, k->peer_id.port);
     memcpy(out + 4, k->peer_id.data, k->peer_id.len);
     return 4 + (size_t)k->peer_id.len;
 }
@@ -98,7 +98,7 @@ static bool ne_open(const struct ike_sa *k, const uint8_t *key, size_t key_len,
     return true;
 }
 
-bool ike_rpke_put(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
+bool ike_rpke_put(struct fw_ctx *c, struct isakmp_builder *b, bool initiator)
 {
     struct ike_sa *k = ike_of(c->sa);
     const struct isakmp_identity *to = initiator
@@ -109,15 +109,15 @@ bool ike_rpke_put(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
     size_t ne_len, ct_len, id_len = ike_my_id_body(c->e, c->sa, id);
     bool ok = ike_rsa_encrypt_to_peer(c->e, c->sa, to, n, n_len, ct, sizeof ct, &ct_len);
     if (ok)
-        fw_mb_payload(b, ISAKMP_PL_NONCE, ct, ct_len);
+        isakmp_build_data(b, ISAKMP_PL_NONCE, ct, ct_len);
     ok = ok && ike_ks_rpke_key(k->t.hash, k->t.cipher, k->t.key_bits, n, n_len,
                                initiator ? c->sa->cky_i : c->sa->cky_r, ne, &ne_len) &&
          ne_seal(k, ne, ne_len, gx, gx_len, ct, sizeof ct, &ct_len);
     if (ok)
-        fw_mb_payload(b, ISAKMP_PL_KE, ct, ct_len);
+        isakmp_build_data(b, ISAKMP_PL_KE, ct, ct_len);
     ok = ok && ne_seal(k, ne, ne_len, id, id_len, ct, sizeof ct, &ct_len);
     if (ok)
-        fw_mb_payload(b, ISAKMP_PL_ID, ct, ct_len);
+        isakmp_build_data(b, ISAKMP_PL_ID, ct, ct_len);
     isakmp_wipe(ne, sizeof ne);
     return ok;
 }
@@ -125,12 +125,12 @@ bool ike_rpke_put(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
 uint16_t ike_rpke_take(struct fw_ctx *c, bool peer_is_initiator)
 {
     struct ike_sa *k = ike_of(c->sa);
-    const struct fw_payload *np = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
-    const struct fw_payload *kp = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
-    const struct fw_payload *ip = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    const struct isakmp_payload *np = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct isakmp_payload *kp = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    const struct isakmp_payload *ip = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
     uint8_t pt[IKE_MAX_DH + 16], ne[64];
     size_t len = 0, ne_len;
-    if (!ike_rsa_decrypt(c->e, np->body, np->body_len, pt, sizeof pt, &len) || len < 8 ||
+    if (!ike_rsa_decrypt(c->e, np->body.p, np->body.len, pt, sizeof pt, &len) || len < 8 ||
         len > IKE_NONCE_MAX)
         return ISAKMP_N_AUTHENTICATION_FAILED;
     uint8_t **nd = peer_is_initiator ? &k->ni : &k->nr;
@@ -143,9 +143,9 @@ uint16_t ike_rpke_take(struct fw_ctx *c, bool peer_is_initiator)
                          peer_is_initiator ? c->sa->cky_i : c->sa->cky_r, ne, &ne_len))
         return ISAKMP_N_PAYLOAD_MALFORMED;
     uint16_t notify = 0;
-    if (kp->body_len > sizeof pt || !ne_open(k, ne, ne_len, kp->body, kp->body_len, pt, &len)) {
+    if (kp->body.len > sizeof pt || !ne_open(k, ne, ne_len, kp->body.p, kp->body.len, pt, &len)) {
         notify = ISAKMP_N_AUTHENTICATION_FAILED;
-    } else if (len != ike_dh_public_len(k->t.group)) {
+    } else if (len != ike_group_public_len(c->e, k->t.group)) {
         notify = ISAKMP_N_INVALID_KEY_INFORMATION;
     } else {
         uint8_t **gd = peer_is_initiator ? &k->gxi : &k->gxr;
@@ -156,7 +156,7 @@ uint16_t ike_rpke_take(struct fw_ctx *c, bool peer_is_initiator)
         if (!*gd)
             notify = ISAKMP_N_PAYLOAD_MALFORMED;
     }
-    if (!notify && (ip->body_len > sizeof pt || !ne_open(k, ne, ne_len, ip->body, ip->body_len, pt, &len) ||
+    if (!notify && (ip->body.len > sizeof pt || !ne_open(k, ne, ne_len, ip->body.p, ip->body.len, pt, &len) ||
                     !ike_parse_id(pt, len, &k->peer_id)))
         notify = ISAKMP_N_INVALID_ID_INFORMATION;
     isakmp_wipe(ne, sizeof ne);

@@ -10,62 +10,56 @@ bool ike_p1_supported(const struct isakmp_engine *e, const struct isakmp_p1_tran
                 ((t->auth == ISAKMP_AUTH_RSA_SIG || t->auth == ISAKMP_AUTH_RSA_ENC ||
                   t->auth == ISAKMP_AUTH_RSA_REV_ENC) && e->cfg.rsa_key);
     return auth && ike_cipher_key_len(t->cipher, t->key_bits) && ike_hash_len(t->hash) &&
-           ike_group_supported(t->group);
+           ike_group_supported(ike_group_resolve(e, t->group));
 }
 
-void ike_put_p1_sa(struct fw_mbuf *mb, uint32_t doi, const struct isakmp_p1_transform *t, size_t n)
+void ike_put_p1_sa(struct isakmp_builder *b, uint32_t doi, const struct isakmp_p1_transform *t, size_t n)
 {
-    uint8_t buf[4096];
-    struct isakmp_builder b;
-    size_t len = 0;
-    isakmp_build_init(&b, buf, sizeof buf);
-    isakmp_build_sa_begin(&b, doi, ISAKMP_SIT_IDENTITY_ONLY);
-    isakmp_build_proposal_begin(&b, 1, ISAKMP_PROTO_ISAKMP, NULL, 0);
+    isakmp_build_sa_begin(b, doi, ISAKMP_SIT_IDENTITY_ONLY);
+    isakmp_build_proposal_begin(b, 1, ISAKMP_PROTO_ISAKMP, NULL, 0);
     for (size_t i = 0; i < n && i < 255; i++) {
-        isakmp_build_transform_begin(&b, (uint8_t)(i + 1), ISAKMP_KEY_IKE);
-        isakmp_build_attr_tv(&b, ISAKMP_IKE_ENCRYPTION, t[i].cipher);
+        isakmp_build_transform_begin(b, (uint8_t)(i + 1), ISAKMP_KEY_IKE);
+        isakmp_build_attr_tv(b, ISAKMP_IKE_ENCRYPTION, t[i].cipher);
         if (t[i].key_bits)
-            isakmp_build_attr_tv(&b, ISAKMP_IKE_KEY_LENGTH, t[i].key_bits);
-        isakmp_build_attr_tv(&b, ISAKMP_IKE_HASH, t[i].hash);
-        isakmp_build_attr_tv(&b, ISAKMP_IKE_AUTH_METHOD, t[i].auth);
-        isakmp_build_attr_tv(&b, ISAKMP_IKE_GROUP_DESC, t[i].group);
+            isakmp_build_attr_tv(b, ISAKMP_IKE_KEY_LENGTH, t[i].key_bits);
+        isakmp_build_attr_tv(b, ISAKMP_IKE_HASH, t[i].hash);
+        isakmp_build_attr_tv(b, ISAKMP_IKE_AUTH_METHOD, t[i].auth);
+        isakmp_build_attr_tv(b, ISAKMP_IKE_GROUP_DESC, t[i].group);
         if (t[i].life_seconds) {
-            isakmp_build_attr_tv(&b, ISAKMP_IKE_LIFE_TYPE, ISAKMP_LIFE_SECONDS);
-            isakmp_build_attr(&b, ISAKMP_ATTR_CTX_IKE, ISAKMP_IKE_LIFE_DURATION, t[i].life_seconds);
+            isakmp_build_attr_tv(b, ISAKMP_IKE_LIFE_TYPE, ISAKMP_LIFE_SECONDS);
+            isakmp_build_attr(b, ISAKMP_ATTR_CTX_IKE, ISAKMP_IKE_LIFE_DURATION, t[i].life_seconds);
         }
         if (t[i].life_kbytes) {
-            isakmp_build_attr_tv(&b, ISAKMP_IKE_LIFE_TYPE, ISAKMP_LIFE_KILOBYTES);
-            isakmp_build_attr(&b, ISAKMP_ATTR_CTX_IKE, ISAKMP_IKE_LIFE_DURATION, t[i].life_kbytes);
+            isakmp_build_attr_tv(b, ISAKMP_IKE_LIFE_TYPE, ISAKMP_LIFE_KILOBYTES);
+            isakmp_build_attr(b, ISAKMP_ATTR_CTX_IKE, ISAKMP_IKE_LIFE_DURATION, t[i].life_kbytes);
         }
-        isakmp_build_transform_end(&b);
+        isakmp_build_transform_end(b);
     }
-    isakmp_build_proposal_end(&b);
-    isakmp_build_sa_end(&b);
-    if (isakmp_build_finish(&b, &len) != 0 || len < 4) {
-        mb->err = true;
-        return;
-    }
-    fw_mb_payload(mb, ISAKMP_PL_SA, buf + 4, len - 4);
+    isakmp_build_proposal_end(b);
+    isakmp_build_sa_end(b);
 }
 
-void ike_put_p1_reply(struct fw_mbuf *b, uint32_t doi, uint8_t prop_no,
+void ike_put_p1_reply(struct isakmp_builder *b, uint32_t doi, uint8_t prop_no,
                       const struct isakmp_bytes *raw_xf)
 {
-    fw_mb_begin(b, ISAKMP_PL_SA);
-    fw_mb_u32(b, doi);
-    fw_mb_u32(b, ISAKMP_SIT_IDENTITY_ONLY);
-    fw_mb_u8(b, 0);                                  /* the only proposal */
-    fw_mb_u8(b, 0);
-    fw_mb_u16(b, (uint16_t)(8 + raw_xf->len));
-    fw_mb_u8(b, prop_no);
-    fw_mb_u8(b, ISAKMP_PROTO_ISAKMP);
-    fw_mb_u8(b, 0);                                  /* no SPI */
-    fw_mb_u8(b, 1);
-    size_t at = b->len;
-    fw_mb_put(b, raw_xf->p, raw_xf->len);
-    if (!b->err)
-        b->b[at] = 0;                                /* the only transform */
-    fw_mb_end(b);
+    /* The chosen transform echoed: its number, ID and attributes as the
+     * initiator wrote them (raw_xf came through the codec: >= 8 bytes). */
+    isakmp_build_sa_begin(b, doi, ISAKMP_SIT_IDENTITY_ONLY);
+    isakmp_build_proposal_begin(b, prop_no, ISAKMP_PROTO_ISAKMP, NULL, 0);
+    ike_build_raw_transform(b, raw_xf);
+    isakmp_build_proposal_end(b);
+    isakmp_build_sa_end(b);
+}
+
+void ike_build_raw_transform(struct isakmp_builder *b, const struct isakmp_bytes *raw_xf)
+{
+    if (raw_xf->len < 8) {
+        b->err = ISAKMP_WIRE_BAD_ARG;
+        return;
+    }
+    isakmp_build_transform_begin(b, raw_xf->p[4], raw_xf->p[5]);
+    isakmp_build_put(b, raw_xf->p + 8, raw_xf->len - 8);
+    isakmp_build_transform_end(b);
 }
 
 /* Read a KEY_IKE transform's attributes.  False when it carries anything

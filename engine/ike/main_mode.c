@@ -19,10 +19,10 @@
 #define PL FW_PL
 
 /* Start a message of this exchange. */
-static void header(struct fw_mbuf *b, uint8_t *buf, size_t cap, const struct fw_sa *sa)
+static void header(struct isakmp_builder *b, uint8_t *buf, size_t cap, const struct fw_sa *sa)
 {
-    fw_mb_init(b, buf, cap);
-    fw_mb_header(b, sa->cky_i, sa->cky_r, ISAKMP_XCHG_IDPROT, 0, 0);
+    isakmp_build_init(b, buf, cap);
+    fw_build_header(b, sa->cky_i, sa->cky_r, ISAKMP_XCHG_IDPROT, 0, 0);
 }
 
 static enum fw_verdict fail(struct fw_ctx *c, enum isakmp_fail_reason r, uint16_t notify)
@@ -45,8 +45,8 @@ static bool keep(struct isakmp_engine *e, uint8_t **dst, size_t *dst_len, const 
 static enum fw_verdict take_ke_nonce(struct fw_ctx *c, bool initiator)
 {
     struct ike_sa *k = ike_of(c->sa);
-    const struct fw_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
-    const struct fw_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct isakmp_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
     if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC) {
         /* §5.3: the KE body is encrypted too; checked once opened. */
         uint16_t n = ike_rpke_take(c, !initiator);
@@ -60,7 +60,7 @@ static enum fw_verdict take_ke_nonce(struct fw_ctx *c, bool initiator)
             return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
         return FW_OK;
     }
-    if (ke->body_len != ike_dh_public_len(k->t.group))
+    if (ke->body.len != ike_group_public_len(c->e, k->t.group))
         return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
     if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
         uint16_t n = ike_pke_take_id_nonce(c, !initiator);
@@ -75,7 +75,7 @@ static enum fw_verdict take_ke_nonce(struct fw_ctx *c, bool initiator)
         return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
     }
     if (!keep(c->e, initiator ? &k->gxr : &k->gxi, initiator ? &k->gxr_len : &k->gxi_len,
-              ke->body, ke->body_len))
+              ke->body.p, ke->body.len))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     return FW_OK;
 }
@@ -98,7 +98,7 @@ static enum fw_verdict compute_keys(struct fw_ctx *c)
 }
 
 /* Our KE + nonce payloads (messages 3 and 4). */
-static bool put_ke_nonce(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
+static bool put_ke_nonce(struct fw_ctx *c, struct isakmp_builder *b, bool initiator)
 {
     struct ike_sa *k = ike_of(c->sa);
     if (!ike_make_ke(c, k->t.group, &k->dh))
@@ -111,33 +111,30 @@ static bool put_ke_nonce(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
         return false;
     if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)  /* §5.3: <N_b>PubKey, <KE_b>Ne, <ID_b>Ne */
         return ike_rpke_put(c, b, initiator);
-    fw_mb_payload(b, ISAKMP_PL_KE, pub, len);
+    isakmp_build_data(b, ISAKMP_PL_KE, pub, len);
     if (k->t.auth == ISAKMP_AUTH_RSA_ENC)      /* §5.2: KE, <ID_b>PubKey, <N_b>PubKey */
         return ike_pke_put_id_nonce(c, b, initiator);
-    fw_mb_payload(b, ISAKMP_PL_NONCE, initiator ? k->ni : k->nr, initiator ? k->ni_len : k->nr_len);
+    isakmp_build_data(b, ISAKMP_PL_NONCE, initiator ? k->ni : k->nr, initiator ? k->ni_len : k->nr_len);
     return true;
 }
 
 /* ID and HASH_I / HASH_R (or SIG_I / SIG_R) of messages 5 and 6, and
  * INITIAL-CONTACT. */
-static bool put_id_hash(struct fw_ctx *c, struct fw_mbuf *b, bool initiator)
+static bool put_id_hash(struct fw_ctx *c, struct isakmp_builder *b, bool initiator)
 {
     uint8_t id[IKE_ID_BODY_MAX];
     size_t id_len = ike_my_id_body(c->e, c->sa, id);
     /* With public key encryption the identities went in messages 3/4. */
     if (!ike_is_pke(ike_of(c->sa)->t.auth))
-        fw_mb_payload(b, ISAKMP_PL_ID, id, id_len);
+        isakmp_build_data(b, ISAKMP_PL_ID, id, id_len);
     if (!ike_put_auth(c, b, initiator, id, id_len))
         return false;
     if (initiator && c->e->cfg.initial_contact) {
-        fw_mb_begin(b, ISAKMP_PL_N);
-        fw_mb_u32(b, c->e->doi->doi);
-        fw_mb_u8(b, ISAKMP_PROTO_ISAKMP);
-        fw_mb_u8(b, 16);
-        fw_mb_u16(b, ISAKMP_N_INITIAL_CONTACT);
-        fw_mb_put(b, c->sa->cky_i, 8);
-        fw_mb_put(b, c->sa->cky_r, 8);
-        fw_mb_end(b);
+        uint8_t spi[16];
+        memcpy(spi, c->sa->cky_i, 8);
+        memcpy(spi + 8, c->sa->cky_r, 8);
+        isakmp_build_notify(b, c->e->doi->doi, ISAKMP_PROTO_ISAKMP, spi, 16,
+                            ISAKMP_N_INITIAL_CONTACT, NULL, 0);
     }
     return true;
 }
@@ -151,11 +148,11 @@ static enum fw_verdict check_id_hash(struct fw_ctx *c, bool peer_is_initiator)
     if (ike_is_pke(k->t.auth)) {
         idb_len = ike_peer_id_body(k, idb);         /* decrypted in message 3/4 */
     } else {
-        const struct fw_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
-        if (!ike_parse_id(id->body, id->body_len, &k->peer_id))
+        const struct isakmp_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+        if (!ike_parse_id(id->body.p, id->body.len, &k->peer_id))
             return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
-        idb_len = id->body_len;
-        memcpy(idb, id->body, idb_len);
+        idb_len = id->body.len;
+        memcpy(idb, id->body.p, idb_len);
     }
     uint16_t n = ike_check_auth(c, peer_is_initiator, idb, idb_len);
     if (n)
@@ -165,8 +162,8 @@ static enum fw_verdict check_id_hash(struct fw_ctx *c, bool peer_is_initiator)
                        memcmp(want->data, k->peer_id.data, want->len) != 0))
         return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     for (unsigned i = 0; i < fw_msg_count(c->m, ISAKMP_PL_N); i++) {
-        const struct fw_payload *n = fw_msg_find(c->m, ISAKMP_PL_N, i);
-        if (n->body_len >= 8 && fw_get16(n->body + 6) == ISAKMP_N_INITIAL_CONTACT)
+        const struct isakmp_payload *n = fw_msg_find(c->m, ISAKMP_PL_N, i);
+        if (n->u.notify.type == ISAKMP_N_INITIAL_CONTACT)
             fw_initial_contact(c->e, c->sa);
     }
     return FW_OK;
@@ -195,12 +192,12 @@ enum fw_verdict ike_main_initiate(struct fw_ctx *c)
         return FW_FAIL;
     }
     uint8_t buf[FW_MAX_MSG];
-    struct fw_mbuf b;
+    struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     size_t sa_at = b.len;
     ike_put_p1_sa(&b, c->e->doi->doi, c->sa->ini->offer, c->sa->ini->n_offer);
     ike_put_vendor_ids(&b);
-    if (b.err || !keep(c->e, &k->sai_b, &k->sai_b_len, b.b + sa_at + 4, fw_get16(b.b + sa_at + 2) - 4u))
+    if (b.err || !keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, isakmp_get16(b.buf + sa_at + 2) - 4u))
         return FW_FAIL;
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
 }
@@ -209,15 +206,15 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
 {
     struct ike_sa *k = ike_of(c->sa);
     ike_note_vendor_ids(c->sa, c->m);
-    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
-    uint16_t n = ike_check_p1_reply(c->sa, sa->body, sa->body_len, &k->t);
+    const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    uint16_t n = ike_check_p1_reply(c->sa, sa->body.p, sa->body.len, &k->t);
     if (n)
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     k->have_t = true;
     if (k->t.auth == ISAKMP_AUTH_PSK && !k->psk)
         return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, 0);
     uint8_t buf[FW_MAX_MSG];
-    struct fw_mbuf b;
+    struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     if (!put_ke_nonce(c, &b, true))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
@@ -232,7 +229,7 @@ static enum fw_verdict i_msg4(struct fw_ctx *c)
     if (v != FW_OK)
         return v;
     uint8_t buf[FW_MAX_MSG];
-    struct fw_mbuf b;
+    struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     if (!put_id_hash(c, &b, true))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
@@ -252,14 +249,14 @@ static enum fw_verdict i_msg6(struct fw_ctx *c)
 
 /* Choose a transform from the initiator's SA payload and write message 2.
  * Shared by the stateful and the stateless responder. */
-static enum fw_verdict choose_and_reply(struct fw_ctx *c, const struct fw_payload *sa,
-                                        struct isakmp_p1_transform *t, struct fw_mbuf *b,
+static enum fw_verdict choose_and_reply(struct fw_ctx *c, const struct isakmp_payload *sa,
+                                        struct isakmp_p1_transform *t, struct isakmp_builder *b,
                                         bool *shortened_out)
 {
     uint8_t prop_no = 0;
     struct isakmp_bytes raw = { 0 };
     bool shortened;
-    uint16_t n = ike_choose_p1(c->e, sa->body, sa->body_len, 0, t, &prop_no, &raw, &shortened);
+    uint16_t n = ike_choose_p1(c->e, sa->body.p, sa->body.len, 0, t, &prop_no, &raw, &shortened);
     if (n)
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     *shortened_out = shortened;
@@ -267,7 +264,7 @@ static enum fw_verdict choose_and_reply(struct fw_ctx *c, const struct fw_payloa
      * encrypted under a key made from the PSK). */
     if (t->auth == ISAKMP_AUTH_PSK && !ike_psk_lookup(c->e, &c->sa->peer, NULL))
         return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
-    fw_mb_header(b, c->sa->cky_i, c->sa->cky_r, ISAKMP_XCHG_IDPROT, 0, 0);
+    fw_build_header(b, c->sa->cky_i, c->sa->cky_r, ISAKMP_XCHG_IDPROT, 0, 0);
     ike_put_p1_reply(b, c->e->doi->doi, prop_no, &raw);
     ike_put_vendor_ids(b);
     return b->err ? fail(c, ISAKMP_FAIL_LOCAL, 0) : FW_OK;
@@ -279,34 +276,34 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     if (!k)
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     ike_note_vendor_ids(c->sa, c->m);
-    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     uint8_t buf[FW_MAX_MSG];
-    struct fw_mbuf b;
-    fw_mb_init(&b, buf, sizeof buf);
+    struct isakmp_builder b;
+    isakmp_build_init(&b, buf, sizeof buf);
     enum fw_verdict v = choose_and_reply(c, sa, &k->t, &b, &k->life_shortened);
     if (v != FW_OK)
         return v;
     k->have_t = true;
     if ((k->t.auth == ISAKMP_AUTH_PSK && !ike_find_psk(c, NULL)) ||
-        !keep(c->e, &k->sai_b, &k->sai_b_len, sa->body, sa->body_len))
+        !keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
-enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct fw_mbuf *reply,
+enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct isakmp_builder *reply,
                                          uint8_t *blob, size_t *blob_len)
 {
-    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     struct isakmp_p1_transform t;
     bool shortened;
-    if (!sa || sa->body_len > FW_STATELESS_BLOB)
+    if (!sa || sa->body.len > FW_STATELESS_BLOB)
         return fail(c, ISAKMP_FAIL_MALFORMED, 0);
     enum fw_verdict v = choose_and_reply(c, sa, &t, reply, &shortened);
     if (v != FW_OK)
         return v;
     /* What message 3 cannot bring back: the SA payload HASH_I covers. */
-    memcpy(blob, sa->body, sa->body_len);
-    *blob_len = sa->body_len;
+    memcpy(blob, sa->body.p, sa->body.len);
+    *blob_len = sa->body.len;
     return FW_OK;
 }
 
@@ -333,7 +330,7 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
     if (v != FW_OK)
         return v;
     uint8_t buf[FW_MAX_MSG];
-    struct fw_mbuf b;
+    struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     if (!put_ke_nonce(c, &b, false))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
@@ -348,7 +345,7 @@ static enum fw_verdict r_msg5(struct fw_ctx *c)
     if (v != FW_OK)
         return v;
     uint8_t buf[FW_MAX_MSG];
-    struct fw_mbuf b;
+    struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     if (!put_id_hash(c, &b, false) || !fw_xchg_send(c, c->x, &b, true, false))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
@@ -358,51 +355,51 @@ static enum fw_verdict r_msg5(struct fw_ctx *c)
 
 static const struct fw_step steps[] = {
     { 1, true, FW_CLEAR, PL(ISAKMP_PL_SA), PL(ISAKMP_PL_VID),
-      PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_VID), r_msg1, 0 },
+      PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_VID), r_msg1, 0, 0 },
     /* (ID: with public key encryption message 3 carries <IDii_b>.) */
     { 2, false, FW_CLEAR, PL(ISAKMP_PL_SA), PL(ISAKMP_PL_VID),
-      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_ID), i_msg2, 0 },
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_ID), i_msg2, 0, 0 },
     /* Public key encryption (§5.2): KE, <ID_b>, <N_b> in 3 and 4, only
      * the hashes in 5 and 6.  Listed before the general steps: the
      * first step that matches is taken. */
     { 3, true, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
       PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
-      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE), r_msg3, ISAKMP_AUTH_RSA_ENC },
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE), r_msg3, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
     { 4, false, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
-      PL(ISAKMP_PL_VID), PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), i_msg4, ISAKMP_AUTH_RSA_ENC },
+      PL(ISAKMP_PL_VID), PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), i_msg4, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
     { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
-      PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_RSA_ENC },
+      PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
     { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
-      0, i_msg6, ISAKMP_AUTH_RSA_ENC },
+      0, i_msg6, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
     /* Revised public key encryption (§5.3): the same payload types. */
     { 3, true, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
       PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
-      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE), r_msg3, ISAKMP_AUTH_RSA_REV_ENC },
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE), r_msg3, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
     { 4, false, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
-      PL(ISAKMP_PL_VID), PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), i_msg4, ISAKMP_AUTH_RSA_REV_ENC },
+      PL(ISAKMP_PL_VID), PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), i_msg4, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
     { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
-      PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_RSA_REV_ENC },
+      PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
     { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
-      0, i_msg6, ISAKMP_AUTH_RSA_REV_ENC },
+      0, i_msg6, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
     { 3, true, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE),
       PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE), r_msg3, 0 },
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE), r_msg3, 0, 0 },
     { 4, false, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE),
       PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_N), i_msg4, 0 },
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_N), i_msg4, 0, 0 },
     /* Messages 5 and 6 by authentication method (RFC 2409 §5.4, §5.1). */
     { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH),
       PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_PSK },
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_PSK, 0 },
     { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG),
       PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG), r_msg5, ISAKMP_AUTH_RSA_SIG },
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG), r_msg5, ISAKMP_AUTH_RSA_SIG, 0 },
     { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH),
       PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
-      0, i_msg6, ISAKMP_AUTH_PSK },
+      0, i_msg6, ISAKMP_AUTH_PSK, 0 },
     { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG),
       PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
-      0, i_msg6, ISAKMP_AUTH_RSA_SIG },
+      0, i_msg6, ISAKMP_AUTH_RSA_SIG, 0 },
 };
 
 const struct fw_exchange_def ike_main_mode = {

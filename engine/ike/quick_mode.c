@@ -30,44 +30,44 @@ static enum fw_verdict drop(struct fw_ctx *c)
 }
 
 /* Header and an empty HASH payload; returns the HASH payload's offset. */
-static size_t begin(struct fw_ctx *c, struct fw_mbuf *b, uint8_t *buf, size_t cap, uint8_t flags)
+static size_t begin(struct fw_ctx *c, struct isakmp_builder *b, uint8_t *buf, size_t cap, uint8_t flags)
 {
     uint8_t zero[IKE_MAX_HASH] = { 0 };
-    fw_mb_init(b, buf, cap);
-    fw_mb_header(b, c->sa->cky_i, c->sa->cky_r, ISAKMP_XCHG_QUICK, flags, c->x->msgid);
+    isakmp_build_init(b, buf, cap);
+    fw_build_header(b, c->sa->cky_i, c->sa->cky_r, ISAKMP_XCHG_QUICK, flags, c->x->msgid);
     size_t at = b->len;
-    fw_mb_payload(b, ISAKMP_PL_HASH, zero, ike_of(c->sa)->prf_len);
+    isakmp_build_data(b, ISAKMP_PL_HASH, zero, ike_of(c->sa)->prf_len);
     return at;
 }
 
 /* Fill the HASH payload at `at` with prf(SKEYID_a, M-ID | [pre |] rest). */
-static bool seal_hash(struct fw_ctx *c, struct fw_mbuf *b, size_t at, const uint8_t *pre, size_t pre_len)
+bool ike_seal_hash(struct fw_ctx *c, struct isakmp_builder *b, size_t at, const uint8_t *pre, size_t pre_len)
 {
     if (b->err)
         return false;
     uint8_t mid[4], h[IKE_MAX_HASH];
-    size_t hl, after = at + fw_get16(b->b + at + 2);
-    fw_put32(mid, c->x->msgid);
-    struct ike_iov v[] = { { mid, 4 }, { pre, pre_len }, { b->b + after, b->len - after } };
-    if (!ike_prf_a(c->sa, v, 3, h, &hl) || hl + 4 != fw_get16(b->b + at + 2))
+    size_t hl, after = at + isakmp_get16(b->buf + at + 2);
+    isakmp_put32(mid, c->x->msgid);
+    struct ike_iov v[] = { { mid, 4 }, { pre, pre_len }, { b->buf + after, b->len - after } };
+    if (!ike_prf_a(c->sa, v, 3, h, &hl) || hl + 4 != isakmp_get16(b->buf + at + 2))
         return false;
-    memcpy(b->b + at + 4, h, hl);
+    memcpy(b->buf + at + 4, h, hl);
     return true;
 }
 
 /* Check the HASH that must come first in m, over M-ID | [pre |] rest. */
-static bool hash_ok(struct fw_ctx *c, const uint8_t *pre, size_t pre_len)
+bool ike_hash_ok(struct fw_ctx *c, const uint8_t *pre, size_t pre_len)
 {
     const struct fw_msg *m = c->m;
-    if (m->n == 0 || m->p[0].type != ISAKMP_PL_HASH)
+    if (m->w.n_payloads == 0 || m->w.payloads[0].type != ISAKMP_PL_HASH)
         return false;
-    size_t after = m->p[0].raw_len;
+    size_t after = m->w.payloads[0].raw.len;
     uint8_t mid[4], h[IKE_MAX_HASH];
     size_t hl;
-    fw_put32(mid, m->msgid);
-    struct ike_iov v[] = { { mid, 4 }, { pre, pre_len }, { m->chain + after, m->chain_len - after } };
-    return ike_prf_a(c->sa, v, 3, h, &hl) && hl == m->p[0].body_len &&
-           isakmp_memeq_ct(h, m->p[0].body, hl);
+    isakmp_put32(mid, m->w.hdr.msgid);
+    struct ike_iov v[] = { { mid, 4 }, { pre, pre_len }, { fw_msg_chain(m).p + after, fw_msg_chain(m).len - after } };
+    return ike_prf_a(c->sa, v, 3, h, &hl) && hl == m->w.payloads[0].body.len &&
+           isakmp_memeq_ct(h, m->w.payloads[0].body.p, hl);
 }
 
 static struct ike_qm *qm_new(struct fw_ctx *c)
@@ -78,13 +78,13 @@ static struct ike_qm *qm_new(struct fw_ctx *c)
 }
 
 /* g^xy of the PFS exchange (kept for KEYMAT). */
-static enum fw_verdict pfs_shared(struct fw_ctx *c, struct ike_qm *q, const struct fw_payload *ke)
+static enum fw_verdict pfs_shared(struct fw_ctx *c, struct ike_qm *q, const struct isakmp_payload *ke)
 {
     if (!ke)
         return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
     uint8_t gxy[IKE_MAX_DH];
     size_t len = 0;
-    bool ok = ike_dh_shared(c->e, q->dh, ke->body, ke->body_len, gxy, &len);
+    bool ok = ike_dh_shared(c->e, q->dh, ke->body.p, ke->body.len, gxy, &len);
     ike_dh_free(c->e, q->dh);
     q->dh = NULL;
     if (!ok)
@@ -145,17 +145,17 @@ static bool take_ids(struct fw_ctx *c, struct ike_qm *q)
         return true;
     if (n != 2)
         return false;
-    const struct fw_payload *a = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
-    const struct fw_payload *b = fw_msg_find(c->m, ISAKMP_PL_ID, 1);
+    const struct isakmp_payload *a = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    const struct isakmp_payload *b = fw_msg_find(c->m, ISAKMP_PL_ID, 1);
     struct isakmp_identity tmp;
-    if (!ipsec_id_parse(a->body, a->body_len, &tmp) || !ipsec_id_parse(b->body, b->body_len, &tmp) ||
-        a->body_len > sizeof q->idci || b->body_len > sizeof q->idcr)
+    if (!ipsec_id_parse(a->body.p, a->body.len, &tmp) || !ipsec_id_parse(b->body.p, b->body.len, &tmp) ||
+        a->body.len > sizeof q->idci || b->body.len > sizeof q->idcr)
         return false;
     q->has_ids = true;
-    memcpy(q->idci, a->body, a->body_len);
-    q->idci_len = a->body_len;
-    memcpy(q->idcr, b->body, b->body_len);
-    q->idcr_len = b->body_len;
+    memcpy(q->idci, a->body.p, a->body.len);
+    q->idci_len = a->body.len;
+    memcpy(q->idcr, b->body.p, b->body.len);
+    q->idcr_len = b->body.len;
     return true;
 }
 
@@ -187,20 +187,20 @@ enum fw_verdict ike_quick_initiate(struct fw_ctx *c)
     if (group && !ike_make_ke(c, group, &q->dh))
         return FW_FAIL;
     uint8_t buf[FW_MAX_MSG];
-    struct fw_mbuf b;
-    size_t at = begin(c, &b, buf, sizeof buf, q->commit ? FW_FLAG_COMMIT : 0);
+    struct isakmp_builder b;
+    size_t at = begin(c, &b, buf, sizeof buf, q->commit ? ISAKMP_FLAG_C : 0);
     ipsec_put_sa(&b, q->offer, q->n_offer, &spis);
-    fw_mb_payload(&b, ISAKMP_PL_NONCE, q->ni, q->ni_len);
+    isakmp_build_data(&b, ISAKMP_PL_NONCE, q->ni, q->ni_len);
     if (q->dh) {
         size_t len;
         const uint8_t *pub = ike_dh_public(q->dh, &len);
-        fw_mb_payload(&b, ISAKMP_PL_KE, pub, len);
+        isakmp_build_data(&b, ISAKMP_PL_KE, pub, len);
     }
     if (q->has_ids) {
-        fw_mb_payload(&b, ISAKMP_PL_ID, q->idci, q->idci_len);
-        fw_mb_payload(&b, ISAKMP_PL_ID, q->idcr, q->idcr_len);
+        isakmp_build_data(&b, ISAKMP_PL_ID, q->idci, q->idci_len);
+        isakmp_build_data(&b, ISAKMP_PL_ID, q->idcr, q->idcr_len);
     }
-    if (!seal_hash(c, &b, at, NULL, 0))
+    if (!ike_seal_hash(c, &b, at, NULL, 0))
         return FW_FAIL;
     return fw_xchg_send(c, c->x, &b, true, true) ? FW_OK : FW_FAIL;
 }
@@ -208,13 +208,13 @@ enum fw_verdict ike_quick_initiate(struct fw_ctx *c)
 static enum fw_verdict i_msg2(struct fw_ctx *c)
 {
     struct ike_qm *q = c->x->kx;
-    if (!hash_ok(c, q->ni, q->ni_len))
+    if (!ike_hash_ok(c, q->ni, q->ni_len))
         return drop(c);
-    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
-    const struct fw_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
-    const struct fw_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct isakmp_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
     struct ipsec_choice ch;
-    uint16_t n = ipsec_check_reply(sa->body, sa->body_len, q->offer, q->n_offer, &ch);
+    uint16_t n = ipsec_check_reply(sa->body.p, sa->body.len, q->offer, q->n_offer, &ch);
     if (n)
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     if (!ike_take_nonce(no, q->nr, &q->nr_len))
@@ -222,18 +222,18 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
     /* Client IDs, when we sent them, must come back unchanged. */
     unsigned nid = fw_msg_count(c->m, ISAKMP_PL_ID);
     if (q->has_ids) {
-        const struct fw_payload *a = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
-        const struct fw_payload *b = fw_msg_find(c->m, ISAKMP_PL_ID, 1);
-        if (nid != 2 || a->body_len != q->idci_len || b->body_len != q->idcr_len ||
-            memcmp(a->body, q->idci, q->idci_len) || memcmp(b->body, q->idcr, q->idcr_len))
+        const struct isakmp_payload *a = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+        const struct isakmp_payload *b = fw_msg_find(c->m, ISAKMP_PL_ID, 1);
+        if (nid != 2 || a->body.len != q->idci_len || b->body.len != q->idcr_len ||
+            memcmp(a->body.p, q->idci, q->idci_len) || memcmp(b->body.p, q->idcr, q->idcr_len))
             return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     } else if (nid) {
         /* We sent none, so the SA is between the two hosts; a responder
          * (charon) that names them anyway says the same thing. */
-        const struct fw_payload *a = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
-        const struct fw_payload *b = fw_msg_find(c->m, ISAKMP_PL_ID, 1);
-        if (nid != 2 || !ipsec_id_is_host(a->body, a->body_len, &c->sa->local) ||
-            !ipsec_id_is_host(b->body, b->body_len, &c->sa->peer))
+        const struct isakmp_payload *a = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+        const struct isakmp_payload *b = fw_msg_find(c->m, ISAKMP_PL_ID, 1);
+        if (nid != 2 || !ipsec_id_is_host(a->body.p, a->body.len, &c->sa->local) ||
+            !ipsec_id_is_host(b->body.p, b->body.len, &c->sa->peer))
             return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     }
     if (ch.alg.pfs_group) {
@@ -246,13 +246,11 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
         return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
     }
     for (unsigned i = 0; i < fw_msg_count(c->m, ISAKMP_PL_N); i++) {
-        const struct fw_payload *np = fw_msg_find(c->m, ISAKMP_PL_N, i);
+        const struct isakmp_payload *np = fw_msg_find(c->m, ISAKMP_PL_N, i);
         /* RESPONDER-LIFETIME: attributes LIFE-TYPE seconds, LIFE-DURATION. */
-        if (np->body_len >= 8 && fw_get16(np->body + 6) == ISAKMP_N_RESPONDER_LIFETIME) {
-            size_t off = 8 + (size_t)np->body[5];
+        if (np->u.notify.type == ISAKMP_N_RESPONDER_LIFETIME) {
             struct isakmp_attr a;
-            struct isakmp_bytes attrs = { np->body + off, off <= np->body_len ? np->body_len - off : 0 };
-            if (off <= np->body_len && isakmp_attr_find(attrs, ISAKMP_IPSEC_LIFE_DURATION, &a) == 1 &&
+            if (isakmp_attr_find(np->u.notify.data, ISAKMP_IPSEC_LIFE_DURATION, &a) == 1 &&
                 a.value_fits && a.value && (!ch.alg.life_seconds || a.value < ch.alg.life_seconds))
                 q->responder_life = a.value;
         }
@@ -263,20 +261,20 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
     if (!make_child(c, q, &ch, &mine))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     q->chosen = ch.alg;
-    if (c->m->flags & FW_FLAG_COMMIT)
+    if (c->m->w.hdr.flags & ISAKMP_FLAG_C)
         q->commit = true;
     /* HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b). */
     uint8_t buf[FW_MAX_MSG], zero = 0, mid[4], h[IKE_MAX_HASH];
     size_t hl;
-    fw_put32(mid, c->x->msgid);
+    isakmp_put32(mid, c->x->msgid);
     struct ike_iov v[] = { { &zero, 1 }, { mid, 4 }, { q->ni, q->ni_len }, { q->nr, q->nr_len } };
     if (!ike_prf_a(c->sa, v, 4, h, &hl))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
-    struct fw_mbuf b;
-    fw_mb_init(&b, buf, sizeof buf);
-    fw_mb_header(&b, c->sa->cky_i, c->sa->cky_r, ISAKMP_XCHG_QUICK,
-                 q->commit ? FW_FLAG_COMMIT : 0, c->x->msgid);
-    fw_mb_payload(&b, ISAKMP_PL_HASH, h, hl);
+    struct isakmp_builder b;
+    isakmp_build_init(&b, buf, sizeof buf);
+    fw_build_header(&b, c->sa->cky_i, c->sa->cky_r, ISAKMP_XCHG_QUICK,
+                 q->commit ? ISAKMP_FLAG_C : 0, c->x->msgid);
+    isakmp_build_data(&b, ISAKMP_PL_HASH, h, hl);
     if (!fw_xchg_send(c, c->x, &b, true, q->commit))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     if (!q->commit)
@@ -287,10 +285,10 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
 static enum fw_verdict i_msg4(struct fw_ctx *c)
 {
     struct ike_qm *q = c->x->kx;
-    if (!hash_ok(c, NULL, 0))
+    if (!ike_hash_ok(c, NULL, 0))
         return drop(c);
-    const struct fw_payload *np = fw_msg_find(c->m, ISAKMP_PL_N, 0);
-    if (np->body_len < 8 || fw_get16(np->body + 6) != ISAKMP_N_CONNECTED)
+    const struct isakmp_payload *np = fw_msg_find(c->m, ISAKMP_PL_N, 0);
+    if (np->u.notify.type != ISAKMP_N_CONNECTED)
         return drop(c);
     finish(c, q);
     return FW_OK;
@@ -300,28 +298,28 @@ static enum fw_verdict i_msg4(struct fw_ctx *c)
 
 static enum fw_verdict r_msg1(struct fw_ctx *c)
 {
-    if (!hash_ok(c, NULL, 0))
+    if (!ike_hash_ok(c, NULL, 0))
         return drop(c);
     struct ike_qm *q = qm_new(c);
     if (!q)
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
-    const struct fw_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
-    const struct fw_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
-    const struct fw_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    const struct isakmp_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
     if (!ike_take_nonce(no, q->ni, &q->ni_len))
         return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
     if (!take_ids(c, q))
         return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     struct ipsec_choice ch;
-    uint16_t n = ipsec_choose(sa->body, sa->body_len, c->e->cfg.p2, c->e->cfg.n_p2,
+    uint16_t n = ipsec_choose(sa->body.p, sa->body.len, c->e->cfg.p2, c->e->cfg.n_p2,
                               c->e->cfg.max_p2_life_seconds, &ch);
     if (n)
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     if (!!ch.alg.pfs_group != !!ke)
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
-    if (ke && ke->body_len != ike_dh_public_len(ch.alg.pfs_group))
+    if (ke && ke->body.len != ike_group_public_len(c->e, ch.alg.pfs_group))
         return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
-    q->commit = (c->m->flags & FW_FLAG_COMMIT) != 0;
+    q->commit = (c->m->w.hdr.flags & ISAKMP_FLAG_C) != 0;
     q->chosen = ch.alg;
     ike_nonce(c->e, q->nr, &q->nr_len);
     struct ipsec_spis mine;
@@ -343,36 +341,32 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     if (!make_child(c, q, &ch, &mine))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     uint8_t buf[FW_MAX_MSG];
-    struct fw_mbuf b;
-    size_t at = begin(c, &b, buf, sizeof buf, q->commit ? FW_FLAG_COMMIT : 0);
+    struct isakmp_builder b;
+    size_t at = begin(c, &b, buf, sizeof buf, q->commit ? ISAKMP_FLAG_C : 0);
     ipsec_put_reply(&b, &ch, &mine);
-    fw_mb_payload(&b, ISAKMP_PL_NONCE, q->nr, q->nr_len);
+    isakmp_build_data(&b, ISAKMP_PL_NONCE, q->nr, q->nr_len);
     if (ke)
-        fw_mb_payload(&b, ISAKMP_PL_KE, pub, pub_len);
+        isakmp_build_data(&b, ISAKMP_PL_KE, pub, pub_len);
     if (q->has_ids) {
-        fw_mb_payload(&b, ISAKMP_PL_ID, q->idci, q->idci_len);
-        fw_mb_payload(&b, ISAKMP_PL_ID, q->idcr, q->idcr_len);
+        isakmp_build_data(&b, ISAKMP_PL_ID, q->idci, q->idci_len);
+        isakmp_build_data(&b, ISAKMP_PL_ID, q->idcr, q->idcr_len);
     }
     if (q->responder_life) {
         /* RFC 2407 §4.5.4: our shorter lifetime, for the first protocol. */
         uint8_t proto = ch.alg.protocols[0].protocol, spi[4];
         size_t sl = ipsec_spi_len(proto);
-        if (sl == 2) fw_put16(spi, (uint16_t)mine.v[proto]);
-        else fw_put32(spi, mine.v[proto]);
-        fw_mb_begin(&b, ISAKMP_PL_N);
-        fw_mb_u32(&b, ISAKMP_DOI_IPSEC);
-        fw_mb_u8(&b, proto);
-        fw_mb_u8(&b, (uint8_t)sl);
-        fw_mb_u16(&b, ISAKMP_N_RESPONDER_LIFETIME);
-        fw_mb_put(&b, spi, sl);
-        fw_mb_u16(&b, 0x8000 | ISAKMP_IPSEC_LIFE_TYPE);
-        fw_mb_u16(&b, ISAKMP_LIFE_SECONDS);
-        fw_mb_u16(&b, ISAKMP_IPSEC_LIFE_DURATION);
-        fw_mb_u16(&b, 4);
-        fw_mb_u32(&b, q->responder_life);
-        fw_mb_end(&b);
+        if (sl == 2) isakmp_put16(spi, (uint16_t)mine.v[proto]);
+        else isakmp_put32(spi, mine.v[proto]);
+        uint8_t attrs[12];             /* Life Type = seconds (TV), Life Duration (TLV, 4 bytes) */
+        isakmp_put16(attrs, ISAKMP_ATTR_AF | ISAKMP_IPSEC_LIFE_TYPE);
+        isakmp_put16(attrs + 2, ISAKMP_LIFE_SECONDS);
+        isakmp_put16(attrs + 4, ISAKMP_IPSEC_LIFE_DURATION);
+        isakmp_put16(attrs + 6, 4);
+        isakmp_put32(attrs + 8, q->responder_life);
+        isakmp_build_notify(&b, ISAKMP_DOI_IPSEC, proto, spi, (uint8_t)sl,
+                            ISAKMP_N_RESPONDER_LIFETIME, attrs, sizeof attrs);
     }
-    if (!seal_hash(c, &b, at, q->ni, q->ni_len) || !fw_xchg_send(c, c->x, &b, true, true))
+    if (!ike_seal_hash(c, &b, at, q->ni, q->ni_len) || !fw_xchg_send(c, c->x, &b, true, true))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     return FW_OK;
 }
@@ -382,28 +376,23 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
     struct ike_qm *q = c->x->kx;
     uint8_t zero = 0, mid[4], h[IKE_MAX_HASH];
     size_t hl;
-    fw_put32(mid, c->x->msgid);
+    isakmp_put32(mid, c->x->msgid);
     struct ike_iov v[] = { { &zero, 1 }, { mid, 4 }, { q->ni, q->ni_len }, { q->nr, q->nr_len } };
-    const struct fw_payload *hp = fw_msg_find(c->m, ISAKMP_PL_HASH, 0);
-    if (!ike_prf_a(c->sa, v, 4, h, &hl) || hl != hp->body_len || !isakmp_memeq_ct(h, hp->body, hl))
+    const struct isakmp_payload *hp = fw_msg_find(c->m, ISAKMP_PL_HASH, 0);
+    if (!ike_prf_a(c->sa, v, 4, h, &hl) || hl != hp->body.len || !isakmp_memeq_ct(h, hp->body.p, hl))
         return drop(c);
     if (q->commit) {
         uint8_t buf[FW_MAX_MSG];
-        struct fw_mbuf b;
-        size_t at = begin(c, &b, buf, sizeof buf, FW_FLAG_COMMIT);
+        struct isakmp_builder b;
+        size_t at = begin(c, &b, buf, sizeof buf, ISAKMP_FLAG_C);
         uint8_t spi[4];
         uint8_t proto = q->chosen.protocols[0].protocol;
         size_t sl = ipsec_spi_len(proto);
-        if (sl == 2) fw_put16(spi, (uint16_t)q->child.p[0].spi_in);
-        else fw_put32(spi, q->child.p[0].spi_in);
-        fw_mb_begin(&b, ISAKMP_PL_N);
-        fw_mb_u32(&b, ISAKMP_DOI_IPSEC);
-        fw_mb_u8(&b, proto);
-        fw_mb_u8(&b, (uint8_t)sl);
-        fw_mb_u16(&b, ISAKMP_N_CONNECTED);
-        fw_mb_put(&b, spi, sl);
-        fw_mb_end(&b);
-        if (!seal_hash(c, &b, at, NULL, 0) || !fw_xchg_send(c, c->x, &b, true, false))
+        if (sl == 2) isakmp_put16(spi, (uint16_t)q->child.p[0].spi_in);
+        else isakmp_put32(spi, q->child.p[0].spi_in);
+        isakmp_build_notify(&b, ISAKMP_DOI_IPSEC, proto, spi, (uint8_t)sl, ISAKMP_N_CONNECTED,
+                            NULL, 0);
+        if (!ike_seal_hash(c, &b, at, NULL, 0) || !fw_xchg_send(c, c->x, &b, true, false))
             return fail(c, ISAKMP_FAIL_LOCAL, 0);
     }
     finish(c, q);
@@ -414,13 +403,13 @@ static const struct fw_step steps[] = {
     { 1, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE),
       PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N) | PL(ISAKMP_PL_NAT_OA),
       PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_KE) |
-      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N), r_msg1, 0 },
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N), r_msg1, 0, 0 },
     { 2, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE),
       PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N) | PL(ISAKMP_PL_NAT_OA),
-      PL(ISAKMP_PL_HASH), i_msg2, 0 },
+      PL(ISAKMP_PL_HASH), i_msg2, 0, 0 },
     { 3, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), 0,
-      PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), r_msg3, 0 },
-    { 4, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), 0, 0, i_msg4, 0 },
+      PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), r_msg3, 0, 0 },
+    { 4, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), 0, 0, i_msg4, 0, 0 },
 };
 
 const struct fw_exchange_def ike_quick_mode = {

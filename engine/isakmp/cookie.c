@@ -36,7 +36,7 @@ static void put_addr(struct hmac_sha256_ctx *h, const struct isakmp_addr *a)
     uint8_t b[19];
     b[0] = a->family;
     memcpy(b + 1, a->addr, 16);
-    fw_put16(b + 17, a->port);
+    isakmp_put16(b + 17, a->port);
     hmac_sha256_update(h, sizeof b, b);
 }
 

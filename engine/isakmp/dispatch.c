@@ -26,11 +26,11 @@ static void emit_message(struct isakmp_engine *e, enum isakmp_event_type t,
     ev.type = t;
     ev.handle = x ? x->handle : 0;
     ev.peer = *from;
-    ev.u.message.exchange_type = m->xchg;
+    ev.u.message.exchange_type = m->w.hdr.exchange;
     ev.u.message.number = number;
-    ev.u.message.size = m->raw_len;
+    ev.u.message.size = m->w.raw.len;
     ev.u.message.retransmission = resent;
-    ev.u.message.message_id = m->msgid;
+    ev.u.message.message_id = m->w.hdr.msgid;
     fw_event(e, &ev);
 }
 
@@ -51,21 +51,21 @@ static const struct fw_step *find_step(const struct isakmp_engine *e, const stru
  * false (and the reject reason) on error. */
 static bool open_message(struct isakmp_engine *e, struct fw_sa *sa, struct fw_msg *m,
                          const uint8_t *iv, uint8_t *plain, uint8_t *iv_next,
-                         enum isakmp_reject_reason *why)
+                         uint32_t opaque, enum isakmp_reject_reason *why)
 {
-    size_t blen = m->raw_len - FW_HDR_LEN;
+    size_t blen = m->w.raw.len - ISAKMP_HDR_LEN;
     size_t bs = e->kx->block_size(sa);
     if (!e->kx->has_keys(sa) || bs == 0 || blen == 0 || blen % bs) {
         *why = ISAKMP_REJECT_DECRYPT;
         return false;
     }
     uint64_t t0 = fw_cpu_now(e);
-    if (!e->kx->decrypt(e, sa, iv, m->raw + FW_HDR_LEN, blen, plain, iv_next)) {
+    if (!e->kx->decrypt(e, sa, iv, m->w.raw.p + ISAKMP_HDR_LEN, blen, plain, iv_next)) {
         *why = ISAKMP_REJECT_DECRYPT;
         return false;
     }
     fw_event_crypto(e, ISAKMP_CRYPTO_CIPHER, 0, fw_cost(e, ISAKMP_COST_CIPHER), fw_cpu_now(e) - t0);
-    if (fw_msg_payloads(m, m->first, plain, blen, true) != 0) {
+    if (fw_msg_payloads(m, plain, blen, opaque, NULL) != 0) {
         /* With the wrong key or IV the chain is garbage: this is where a
          * broken IV chain shows. */
         *why = ISAKMP_REJECT_DECRYPT;
@@ -90,24 +90,23 @@ static void run_step(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
 
     memcpy(iv_saved, x->iv, sizeof iv_saved);
     if (!step || (step->encrypted != FW_EITHER &&
-                  step->encrypted != ((m->flags & FW_FLAG_ENC) ? FW_ENCRYPTED : FW_CLEAR)))
+                  step->encrypted != ((m->w.hdr.flags & ISAKMP_FLAG_E) ? FW_ENCRYPTED : FW_CLEAR)))
         goto reject;
-    if (m->flags & FW_FLAG_ENC) {
-        if (!open_message(e, sa, m, x->iv, plain, iv_next, &why)) {
+    if (m->w.hdr.flags & ISAKMP_FLAG_E) {
+        if (!open_message(e, sa, m, x->iv, plain, iv_next, step->opaque, &why)) {
             if (x->def->phase == 1 && sa->state != FW_SA_ESTABLISHED) {
                 /* The first encrypted message of phase 1 does not decrypt
                  * to a payload chain: the keys differ, i.e. the
                  * pre-shared keys do (RFC 2409 §5.4 gives no other
                  * way to tell).  The exchange cannot succeed. */
-                fw_event_reject(e, why, m->xchg, m->raw_len, from);
+                fw_event_reject(e, why, m->w.hdr.exchange, m->w.raw.len, from);
                 fw_xchg_fail(&c, x, ISAKMP_FAIL_AUTH, ISAKMP_N_AUTHENTICATION_FAILED, false);
                 return;
             }
             goto reject;
         }
-    } else if (fw_msg_payloads(m, m->first, m->raw + FW_HDR_LEN, m->raw_len - FW_HDR_LEN, false)) {
+    } else if ((c.notify = fw_msg_payloads(m, NULL, 0, step->opaque, plain)) != 0) {
         why = ISAKMP_REJECT_MALFORMED;
-        c.notify = ISAKMP_N_PAYLOAD_MALFORMED;
         goto reject;
     }
     if ((m->present & step->required) != step->required ||
@@ -120,12 +119,12 @@ static void run_step(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
     uint8_t old_rx = x->last_rx_no, old_digest[16];
     bool old_have = x->have_rx_digest;
     memcpy(old_digest, x->rx_digest, 16);
-    if (m->flags & FW_FLAG_ENC) {
+    if (m->w.hdr.flags & ISAKMP_FLAG_E) {
         memcpy(x->iv, iv_next, e->kx->block_size(sa));
         x->iv_len = e->kx->block_size(sa);
     }
     x->last_rx_no = no;
-    digest(m->raw, m->raw_len, x->rx_digest);
+    digest(m->w.raw.p, m->w.raw.len, x->rx_digest);
     x->have_rx_digest = true;
     x->awaiting = false;
     emit_message(e, ISAKMP_EV_MESSAGE_RECEIVED, x, m, no, false, from);
@@ -155,7 +154,7 @@ static void run_step(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
     why = c.reject ? c.reject : ISAKMP_REJECT_BAD_HASH;
     c.notify = 0;
 reject:
-    fw_event_reject(e, why, m->xchg, m->raw_len, from);
+    fw_event_reject(e, why, m->w.hdr.exchange, m->w.raw.len, from);
     if (fresh) {
         if (x->def->phase == 1 && c.notify) {
             /* A first message we cannot take: say why, then forget it. */
@@ -174,29 +173,29 @@ static void stateless_reply(struct isakmp_engine *e, uint64_t now, struct fw_msg
 {
     struct fw_sa tmp;
     memset(&tmp, 0, sizeof tmp);
-    memcpy(tmp.cky_i, m->cky_i, 8);
-    fw_cookie_make(e, from, to, m->cky_i, tmp.cky_r);
+    memcpy(tmp.cky_i, m->w.hdr.cky_i, 8);
+    fw_cookie_make(e, from, to, m->w.hdr.cky_i, tmp.cky_r);
     tmp.local = *to;
     tmp.peer = *from;
-    tmp.exchange_type = m->xchg;
-    if (fw_msg_payloads(m, m->first, m->raw + FW_HDR_LEN, m->raw_len - FW_HDR_LEN, false) != 0 ||
+    tmp.exchange_type = m->w.hdr.exchange;
+    if (fw_msg_payloads(m, NULL, 0, 0, NULL) != 0 ||
         !(m->present & FW_PL(ISAKMP_PL_SA))) {
-        fw_event_reject(e, ISAKMP_REJECT_MALFORMED, m->xchg, m->raw_len, from);
+        fw_event_reject(e, ISAKMP_REJECT_MALFORMED, m->w.hdr.exchange, m->w.raw.len, from);
         return;
     }
     uint8_t buf[FW_MAX_MSG], blob[FW_STATELESS_BLOB];
     size_t blob_len = 0;
-    struct fw_mbuf b;
-    fw_mb_init(&b, buf, sizeof buf);
+    struct isakmp_builder b;
+    isakmp_build_init(&b, buf, sizeof buf);
     struct fw_ctx c = { .e = e, .now = now, .sa = &tmp, .m = m, .from = from, .to = to };
-    if (e->kx->stateless_reply(&c, &b, blob, &blob_len) != FW_OK || !fw_mb_finish(&b)) {
-        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->xchg, m->raw_len, from);
+    if (e->kx->stateless_reply(&c, &b, blob, &blob_len) != FW_OK || !fw_build_finish(&b)) {
+        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->w.hdr.exchange, m->w.raw.len, from);
         if (c.notify)
             fw_info_send_clear(e, tmp.cky_i, tmp.cky_r, to, from, c.notify);
         return;
     }
     fw_slot_put(e, tmp.cky_i, tmp.cky_r, from, blob, blob_len);
-    e->cb.send(e->user, b.b, b.len, to, from);
+    e->cb.send(e->user, b.buf, b.len, to, from);
     e->stats.tx++;
     struct isakmp_event ev;
     memset(&ev, 0, sizeof ev);
@@ -212,20 +211,20 @@ static bool stateless_resume(struct isakmp_engine *e, uint64_t now, struct fw_ms
                              const struct fw_exchange_def *def,
                              const struct isakmp_addr *from, const struct isakmp_addr *to)
 {
-    struct fw_slot *slot = fw_slot_find(e, m->cky_i, m->cky_r, from);
-    if (!slot || m->msgid != 0 || (m->flags & FW_FLAG_ENC))
+    struct fw_slot *slot = fw_slot_find(e, m->w.hdr.cky_i, m->w.hdr.cky_r, from);
+    if (!slot || m->w.hdr.msgid != 0 || (m->w.hdr.flags & ISAKMP_FLAG_E))
         return false;
     if (!fw_admit_half_open(e, from)) {
         e->stats.dropped_by_limit++;
-        fw_event_reject(e, ISAKMP_REJECT_LIMIT, m->xchg, m->raw_len, from);
+        fw_event_reject(e, ISAKMP_REJECT_LIMIT, m->w.hdr.exchange, m->w.raw.len, from);
         return true;
     }
     struct fw_sa *sa = fw_sa_new(e, false, to, from);
     if (!sa)
         return true;
-    memcpy(sa->cky_i, m->cky_i, 8);
-    memcpy(sa->cky_r, m->cky_r, 8);
-    sa->exchange_type = m->xchg;
+    memcpy(sa->cky_i, m->w.hdr.cky_i, 8);
+    memcpy(sa->cky_r, m->w.hdr.cky_r, 8);
+    sa->exchange_type = m->w.hdr.exchange;
     struct fw_xchg *x = fw_sa_insert(e, sa) ? fw_xchg_new(e, sa, def, 0, false, sa->handle) : NULL;
     struct fw_ctx c = { .e = e, .now = now, .sa = sa, .x = x, .m = m, .from = from, .to = to };
     if (!x || !e->kx->stateless_resume(&c, slot->blob, slot->len)) {
@@ -245,34 +244,37 @@ static void new_responder(struct isakmp_engine *e, uint64_t now, struct fw_msg *
                           const struct fw_exchange_def *def,
                           const struct isakmp_addr *from, const struct isakmp_addr *to)
 {
-    if (m->msgid != 0 || (m->flags & FW_FLAG_ENC)) {
-        fw_event_reject(e, ISAKMP_REJECT_MALFORMED, m->xchg, m->raw_len, from);
+    if (m->w.hdr.msgid != 0 || (m->w.hdr.flags & ISAKMP_FLAG_E)) {
+        fw_event_reject(e, ISAKMP_REJECT_MALFORMED, m->w.hdr.exchange, m->w.raw.len, from);
         return;
     }
-    if (m->xchg == ISAKMP_XCHG_AGGRESSIVE && !e->cfg.allow_aggressive) {
-        fw_event_reject(e, ISAKMP_REJECT_UNSUPPORTED, m->xchg, m->raw_len, from);
-        fw_info_send_clear(e, m->cky_i, zero8, to, from, ISAKMP_N_INVALID_EXCHANGE_TYPE);
+    uint8_t t = m->w.hdr.exchange;
+    if ((t == ISAKMP_XCHG_AGGRESSIVE && !e->cfg.allow_aggressive) ||
+        (t == ISAKMP_XCHG_BASE && !e->cfg.allow_base) ||
+        (t == ISAKMP_XCHG_AUTH_ONLY && !e->cfg.allow_auth_only)) {
+        fw_event_reject(e, ISAKMP_REJECT_UNSUPPORTED, m->w.hdr.exchange, m->w.raw.len, from);
+        fw_info_send_clear(e, m->w.hdr.cky_i, zero8, to, from, ISAKMP_N_INVALID_EXCHANGE_TYPE);
         return;
     }
     if (e->cfg.defence.mode == ISAKMP_DEFENCE_STATELESS && e->kx->stateless_reply &&
-        m->xchg == ISAKMP_XCHG_IDPROT) {
+        m->w.hdr.exchange == ISAKMP_XCHG_IDPROT) {
         stateless_reply(e, now, m, from, to);
         return;
     }
     if (!fw_admit_half_open(e, from)) {
         e->stats.dropped_by_limit++;
-        fw_event_reject(e, ISAKMP_REJECT_LIMIT, m->xchg, m->raw_len, from);
+        fw_event_reject(e, ISAKMP_REJECT_LIMIT, m->w.hdr.exchange, m->w.raw.len, from);
         return;
     }
     struct fw_sa *sa = fw_sa_new(e, false, to, from);
     if (!sa)
         return;
-    memcpy(sa->cky_i, m->cky_i, 8);
+    memcpy(sa->cky_i, m->w.hdr.cky_i, 8);
     if (e->cfg.defence.mode != ISAKMP_DEFENCE_NONE)
-        fw_cookie_make(e, from, to, m->cky_i, sa->cky_r);
+        fw_cookie_make(e, from, to, m->w.hdr.cky_i, sa->cky_r);
     else
         do fw_random(e, sa->cky_r, 8); while (memcmp(sa->cky_r, zero8, 8) == 0);
-    sa->exchange_type = m->xchg;
+    sa->exchange_type = m->w.hdr.exchange;
     struct fw_xchg *x = fw_sa_insert(e, sa) ? fw_xchg_new(e, sa, def, 0, false, sa->handle) : NULL;
     if (!x) {
         fw_sa_destroy(e, sa);
@@ -286,17 +288,17 @@ static void phase2(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa, stru
                    const struct fw_exchange_def *def,
                    const struct isakmp_addr *from, const struct isakmp_addr *to)
 {
-    if (sa->state != FW_SA_ESTABLISHED || m->msgid == 0 || !(m->flags & FW_FLAG_ENC)) {
-        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->xchg, m->raw_len, from);
+    if (sa->state != FW_SA_ESTABLISHED || m->w.hdr.msgid == 0 || !(m->w.hdr.flags & ISAKMP_FLAG_E)) {
+        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->w.hdr.exchange, m->w.raw.len, from);
         return;
     }
-    struct fw_xchg *x = fw_xchg_find(sa, m->msgid);
+    struct fw_xchg *x = fw_xchg_find(sa, m->w.hdr.msgid);
     if (x && x->def != def) {
-        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->xchg, m->raw_len, from);
+        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->w.hdr.exchange, m->w.raw.len, from);
         return;
     }
     if (!x) {
-        if (fw_sa_msgid_used(sa, m->msgid)) {
+        if (fw_sa_msgid_used(sa, m->w.hdr.msgid)) {
             e->stats.replays++;
             emit_message(e, ISAKMP_EV_REPLAY_REJECTED, NULL, m, 0, false, from);
             return;
@@ -308,19 +310,19 @@ static void phase2(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa, stru
             open += !o->done;
         if (open >= FW_MAX_OPEN_PHASE2) {
             e->stats.dropped_by_limit++;
-            fw_event_reject(e, ISAKMP_REJECT_LIMIT, m->xchg, m->raw_len, from);
+            fw_event_reject(e, ISAKMP_REJECT_LIMIT, m->w.hdr.exchange, m->w.raw.len, from);
             return;
         }
-        x = fw_xchg_new(e, sa, def, m->msgid, false, 0);
+        x = fw_xchg_new(e, sa, def, m->w.hdr.msgid, false, 0);
         if (!x)
             return;
-        if (!e->kx->phase2_iv(e, sa, m->msgid, x->iv, &x->iv_len)) {
+        if (!e->kx->phase2_iv(e, sa, m->w.hdr.msgid, x->iv, &x->iv_len)) {
             fw_xchg_destroy(e, x);
             return;
         }
         size_t before = e->stats.rejected;
         run_step(e, now, sa, x, m, true, from, to);
-        if (e->stats.rejected == before && fw_xchg_find(sa, m->msgid) == x)
+        if (e->stats.rejected == before && fw_xchg_find(sa, m->w.hdr.msgid) == x)
             fw_emit_exchange(e, x, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_FAIL_NONE, 0);
         return;
     }
@@ -333,7 +335,7 @@ static bool duplicate_or_replay(struct isakmp_engine *e, struct fw_xchg *x,
                                 const struct fw_msg *m, const struct isakmp_addr *from)
 {
     uint8_t d[16];
-    digest(m->raw, m->raw_len, d);
+    digest(m->w.raw.p, m->w.raw.len, d);
     /* A finished exchange whose cached reply is gone (lingering over)
      * answers nothing: its last message again is a replay. */
     if (x->have_rx_digest && isakmp_memeq_ct(d, x->rx_digest, 16) && (x->tx || !x->done)) {
@@ -363,29 +365,31 @@ void fw_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *bytes, size_t
     }
     uint16_t err = fw_msg_header(&m, bytes, len);
     if (err) {
-        bool v2 = len >= FW_HDR_LEN && (bytes[17] >> 4) == 2;
-        fw_event_reject(e, v2 ? ISAKMP_REJECT_UNSUPPORTED : ISAKMP_REJECT_MALFORMED,
-                        len >= FW_HDR_LEN ? bytes[18] : 0, len, from);
+        /* IKEv2 or an exchange type we do not know: not ours to judge. */
+        bool other = (m.w.err.status == ISAKMP_WIRE_BAD_VERSION && m.w.hdr.major == 2) ||
+                     m.w.err.status == ISAKMP_WIRE_BAD_EXCHANGE;
+        fw_event_reject(e, other ? ISAKMP_REJECT_UNSUPPORTED : ISAKMP_REJECT_MALFORMED,
+                        len >= ISAKMP_HDR_LEN ? bytes[18] : 0, len, from);
         return;
     }
     fw_cookie_rotate_if_due(e, now);
-    const struct fw_exchange_def *def = fw_exchange_def(e, m.xchg);
-    if (!def && m.xchg != ISAKMP_XCHG_INFO) {
-        fw_event_reject(e, ISAKMP_REJECT_UNSUPPORTED, m.xchg, len, from);
+    const struct fw_exchange_def *def = fw_exchange_def(e, m.w.hdr.exchange);
+    if (!def && m.w.hdr.exchange != ISAKMP_XCHG_INFO) {
+        fw_event_reject(e, ISAKMP_REJECT_UNSUPPORTED, m.w.hdr.exchange, len, from);
         return;
     }
-    if (memcmp(m.cky_i, zero8, 8) == 0) {
-        fw_event_reject(e, ISAKMP_REJECT_MALFORMED, m.xchg, len, from);
+    if (memcmp(m.w.hdr.cky_i, zero8, 8) == 0) {
+        fw_event_reject(e, ISAKMP_REJECT_MALFORMED, m.w.hdr.exchange, len, from);
         return;
     }
-    struct fw_sa *sa = fw_sa_lookup(e, m.cky_i, m.cky_r, from);
+    struct fw_sa *sa = fw_sa_lookup(e, m.w.hdr.cky_i, m.w.hdr.cky_r, from);
     if (!sa) {
-        if (def && def->phase == 1 && memcmp(m.cky_r, zero8, 8) == 0) {
+        if (def && def->phase == 1 && memcmp(m.w.hdr.cky_r, zero8, 8) == 0) {
             new_responder(e, now, &m, def, from, to);
             return;
         }
-        if (memcmp(m.cky_r, zero8, 8) != 0 && e->cfg.defence.mode != ISAKMP_DEFENCE_NONE &&
-            !fw_cookie_check(e, from, to, m.cky_i, m.cky_r)) {
+        if (memcmp(m.w.hdr.cky_r, zero8, 8) != 0 && e->cfg.defence.mode != ISAKMP_DEFENCE_NONE &&
+            !fw_cookie_check(e, from, to, m.w.hdr.cky_i, m.w.hdr.cky_r)) {
             struct isakmp_event ev;
             memset(&ev, 0, sizeof ev);
             ev.type = ISAKMP_EV_DEFENCE;
@@ -393,36 +397,36 @@ void fw_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *bytes, size_t
             ev.u.defence.action = ISAKMP_DEF_COOKIE_BAD;
             ev.u.defence.half_open = e->stats.half_open;
             fw_event(e, &ev);
-            fw_event_reject(e, ISAKMP_REJECT_BAD_COOKIE, m.xchg, len, from);
+            fw_event_reject(e, ISAKMP_REJECT_BAD_COOKIE, m.w.hdr.exchange, len, from);
             return;
         }
         if (def && def->phase == 1 && e->cfg.defence.mode == ISAKMP_DEFENCE_STATELESS &&
-            memcmp(m.cky_r, zero8, 8) != 0 && e->kx->stateless_resume &&
+            memcmp(m.w.hdr.cky_r, zero8, 8) != 0 && e->kx->stateless_resume &&
             stateless_resume(e, now, &m, def, from, to))
             return;
-        fw_event_reject(e, ISAKMP_REJECT_UNKNOWN_SA, m.xchg, len, from);
+        fw_event_reject(e, ISAKMP_REJECT_UNKNOWN_SA, m.w.hdr.exchange, len, from);
         return;
     }
     if (!isakmp_addr_equal(&sa->peer, from)) {
         /* Cookies are bound to the peer's address (no NAT-T float here). */
-        fw_event_reject(e, ISAKMP_REJECT_UNKNOWN_SA, m.xchg, len, from);
+        fw_event_reject(e, ISAKMP_REJECT_UNKNOWN_SA, m.w.hdr.exchange, len, from);
         return;
     }
-    if (m.xchg == ISAKMP_XCHG_INFO) {
-        fw_info_recv(e, now, sa, &m, (m.flags & FW_FLAG_ENC) != 0, from, to);
+    if (m.w.hdr.exchange == ISAKMP_XCHG_INFO) {
+        fw_info_recv(e, now, sa, &m, (m.w.hdr.flags & ISAKMP_FLAG_E) != 0, from, to);
         return;
     }
     if (def->phase == 1) {
         struct fw_xchg *x = sa->p1x;
-        if (m.msgid != 0 || !x || m.xchg != sa->exchange_type) {
-            fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m.xchg, len, from);
+        if (m.w.hdr.msgid != 0 || !x || m.w.hdr.exchange != sa->exchange_type) {
+            fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m.w.hdr.exchange, len, from);
             return;
         }
         if (duplicate_or_replay(e, x, &m, from))
             return;
         if (x->initiator && memcmp(sa->cky_r, zero8, 8) == 0) {
             /* Message 2 gives CKY-R; undone if the message is dropped. */
-            fw_sa_set_cky_r(e, sa, m.cky_r);
+            fw_sa_set_cky_r(e, sa, m.w.hdr.cky_r);
             size_t before = e->stats.rejected;
             isakmp_handle h = sa->handle;      /* sa may be gone after the step */
             run_step(e, now, sa, x, &m, false, from, to);
@@ -434,7 +438,7 @@ void fw_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *bytes, size_t
         run_step(e, now, sa, x, &m, false, from, to);
         return;
     }
-    struct fw_xchg *x = fw_xchg_find(sa, m.msgid);
+    struct fw_xchg *x = fw_xchg_find(sa, m.w.hdr.msgid);
     if (x && duplicate_or_replay(e, x, &m, from))
         return;
     phase2(e, now, sa, &m, def, from, to);

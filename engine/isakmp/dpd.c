@@ -13,7 +13,7 @@ void fw_dpd_start(struct isakmp_engine *e, struct fw_sa *sa, uint64_t now)
         /* RFC 3706 §5.2: start from a random sequence number. */
         uint8_t r[4];
         fw_random(e, r, 4);
-        sa->dpd_seq = fw_get32(r) & 0x7fffffff;
+        sa->dpd_seq = isakmp_get32(r) & 0x7fffffff;
     }
     sa->dpd_tries = 0;
     fw_timer_set(e, &sa->dpd, now + e->cfg.dpd_delay_ns);
@@ -49,7 +49,7 @@ void fw_dpd_timer(struct isakmp_engine *e, struct fw_sa *sa, uint64_t now)
     uint8_t spi[16], seq[4];
     memcpy(spi, sa->cky_i, 8);
     memcpy(spi + 8, sa->cky_r, 8);
-    fw_put32(seq, sa->dpd_seq);
+    isakmp_put32(seq, sa->dpd_seq);
     fw_info_send_notify(e, sa, ISAKMP_N_DPD_R_U_THERE, ISAKMP_PROTO_ISAKMP, spi, 16, seq, 4);
     /* The same back-off as message retransmission. */
     uint64_t wait = r->initial_ns;
@@ -64,7 +64,7 @@ void fw_dpd_timer(struct isakmp_engine *e, struct fw_sa *sa, uint64_t now)
 void fw_dpd_ack(struct isakmp_engine *e, struct fw_sa *sa, const uint8_t *data, size_t len)
 {
     /* Only the answer to the question in flight counts (RFC 3706 §5.3). */
-    if (len != 4 || !sa->dpd_tries || fw_get32(data) != sa->dpd_seq)
+    if (len != 4 || !sa->dpd_tries || isakmp_get32(data) != sa->dpd_seq)
         return;
     fw_dpd_start(e, sa, e->now);
 }

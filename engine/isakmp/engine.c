@@ -243,6 +243,24 @@ isakmp_handle isakmp_engine_initiate(struct isakmp_engine *e, uint64_t now,
     return sa->handle;
 }
 
+isakmp_handle isakmp_engine_new_group(struct isakmp_engine *e, uint64_t now,
+                                      isakmp_handle phase1,
+                                      const struct isakmp_new_group *group)
+{
+    if (!e || !group)
+        return 0;
+    e->now = now;
+    struct fw_sa *sa = fw_sa_by_handle(e, phase1);
+    if (!sa || sa->state != FW_SA_ESTABLISHED)
+        return 0;
+    return fw_start_exchange(e, now, sa, ISAKMP_XCHG_NEW_GROUP, NULL, group);
+}
+
+uint16_t isakmp_engine_group_equivalent(const struct isakmp_engine *e, uint16_t number)
+{
+    return e && e->kx->group_equivalent ? e->kx->group_equivalent(e, number) : 0;
+}
+
 isakmp_handle isakmp_engine_quick_mode(struct isakmp_engine *e, uint64_t now,
                                        isakmp_handle phase1, const struct isakmp_policy *pol)
 {

@@ -24,11 +24,18 @@ uint64_t fw_cpu_now(struct isakmp_engine *e)
 void fw_event_crypto(struct isakmp_engine *e, enum isakmp_crypto_op op,
                      uint16_t group, uint64_t virtual_ns, uint64_t cpu_ns)
 {
+    fw_event_crypto_dh(e, op, group, 0, virtual_ns, cpu_ns);
+}
+
+void fw_event_crypto_dh(struct isakmp_engine *e, enum isakmp_crypto_op op, uint16_t group,
+                        uint32_t bits, uint64_t virtual_ns, uint64_t cpu_ns)
+{
     struct isakmp_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = ISAKMP_EV_CRYPTO;
     ev.u.crypto.op = op;
     ev.u.crypto.group = group;
+    ev.u.crypto.bits = bits;
     ev.u.crypto.virtual_ns = virtual_ns;
     ev.u.crypto.cpu_ns = cpu_ns;
     e->cost += virtual_ns;

@@ -35,6 +35,7 @@ struct fw_ctx {
     const struct fw_msg *m;              /* the message, decrypted and parsed */
     const struct isakmp_addr *from, *to;
     const struct fw_p2_request *p2req;   /* start_phase2: what to negotiate */
+    const void *arg;                     /* start_exchange: the exchange's own request */
     /* Set by the step on FW_FAIL / FW_DROP: */
     uint16_t notify;                     /* Notify type to send (0: none) */
     enum isakmp_fail_reason reason;
@@ -57,6 +58,8 @@ struct fw_step {
     enum fw_verdict (*run)(struct fw_ctx *c);
     uint16_t variant;                    /* 0: always; else only when kx->step_variant(sa) says so
                                           * (IKE: the authentication method) */
+    uint32_t opaque;                     /* FW_PL() types whose bodies are ciphertext here
+                                          * (not checked as cleartext by the codec) */
 };
 
 struct fw_exchange_def {
@@ -104,12 +107,18 @@ struct fw_kx_ops {
     /* Start a phase-2 exchange (Quick Mode) as initiator on an
      * established SA: x is fresh (msgid chosen), build and send message 1. */
     enum fw_verdict (*start_phase2)(struct fw_ctx *c);
+    /* Start another exchange under an established SA (e.g. New Group
+     * Mode) as initiator: x is fresh (msgid chosen, IV set), c->arg is
+     * the caller's request.  Optional. */
+    enum fw_verdict (*start_exchange)(struct fw_ctx *c, uint8_t type);
+    /* The supported group a private group number stands for (0: none). */
+    uint16_t (*group_equivalent)(const struct isakmp_engine *e, uint16_t number);
     /* Stateless responder (optional): from message 1 in c->m build
      * message 2 into `reply` (header included) for the cookies in c->sa
      * (a temporary, not in the database), and the bytes to remember in
      * `blob` (at most FW_STATELESS_BLOB; *blob_len).  FW_OK, or FW_FAIL
      * with c->notify. */
-    enum fw_verdict (*stateless_reply)(struct fw_ctx *c, struct fw_mbuf *reply,
+    enum fw_verdict (*stateless_reply)(struct fw_ctx *c, struct isakmp_builder *reply,
                                        uint8_t *blob, size_t *blob_len);
     /* Recreate the layer's SA state from the blob when message 3 comes
      * back with a valid cookie (c->sa, c->x fresh). */
@@ -154,6 +163,7 @@ struct fw_xchg {
     uint8_t last_rx_no;                  /* number of the last message accepted (0: none) */
     uint8_t last_tx_no;
     bool done;                           /* completed (kept a while for duplicates) */
+    bool announced;                      /* EXCHANGE_STARTED emitted */
     bool awaiting;                       /* retransmitting until the next message arrives */
     uint8_t rx_digest[16];               /* digest of the last accepted datagram */
     bool have_rx_digest;
@@ -279,6 +289,9 @@ void *fw_memdup(struct isakmp_engine *e, const void *p, size_t n);
 void fw_event(struct isakmp_engine *e, struct isakmp_event *ev);  /* fills now */
 void fw_event_crypto(struct isakmp_engine *e, enum isakmp_crypto_op op,
                      uint16_t group, uint64_t virtual_ns, uint64_t cpu_ns);
+/* The same for a DH operation, with the private exponent/scalar bits. */
+void fw_event_crypto_dh(struct isakmp_engine *e, enum isakmp_crypto_op op, uint16_t group,
+                        uint32_t bits, uint64_t virtual_ns, uint64_t cpu_ns);
 uint64_t fw_cpu_now(struct isakmp_engine *e);
 /* Virtual cost of a cheap operation (enum isakmp_cost_kind) from the
  * configured table (0 without one). */
@@ -310,6 +323,10 @@ void fw_sa_established(struct fw_ctx *c, const struct isakmp_p1_transform *chose
  * (req->handle when nonzero) or 0. */
 isakmp_handle fw_start_phase2(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
                               const struct fw_p2_request *req);
+/* Start an exchange of `type` (phase2_type, or one for kx->start_exchange
+ * with `arg`) under an established SA.  Returns its handle or 0. */
+isakmp_handle fw_start_exchange(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
+                                uint8_t type, const struct fw_p2_request *req, const void *arg);
 void fw_sa_life_timer(struct isakmp_engine *e, struct fw_sa *sa, uint64_t now);
 /* The peer set a shorter lifetime for an established SA (seconds from
  * its establishment): the timers follow. */
@@ -355,12 +372,12 @@ const struct fw_exchange_def *fw_exchange_def(const struct isakmp_engine *e, uin
  * `encrypt`, cache it for retransmission, emit MESSAGE_SENT.  When
  * `expect_reply`, retransmit until the next message arrives.  Returns
  * false on a local error. */
-bool fw_xchg_send(struct fw_ctx *c, struct fw_xchg *x, struct fw_mbuf *b,
+bool fw_xchg_send(struct fw_ctx *c, struct fw_xchg *x, struct isakmp_builder *b,
                   bool encrypt, bool expect_reply);
 /* Pad, set the E flag and encrypt a finished message in place (b must
  * have room for one block more); *iv is updated to the next IV. */
 bool fw_seal(struct isakmp_engine *e, struct fw_sa *sa, uint8_t *iv, size_t *iv_len,
-             struct fw_mbuf *b);
+             struct isakmp_builder *b);
 /* The exchange is complete on our side; linger to answer duplicates. */
 void fw_xchg_complete(struct fw_ctx *c, struct fw_xchg *x);
 /* The exchange failed: event, optional Notify, state freed (phase 1: the SA). */
@@ -375,8 +392,6 @@ void fw_emit_exchange(struct isakmp_engine *e, struct fw_xchg *x, enum isakmp_ev
 /* ---- dispatch (dispatch.c) ---------------------------------------------------- */
 void fw_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *bytes, size_t len,
              const struct isakmp_addr *from, const struct isakmp_addr *to);
-/* Pad, encrypt-aware decryption helper: returns the plaintext length
- * (payload chain only) or 0 on error. */
 
 /* ---- cookies and defences (cookie.c) ----------------------------------------- */
 void fw_cookie_init(struct isakmp_engine *e, uint64_t now);

@@ -45,25 +45,25 @@ static void notify_event(struct isakmp_engine *e, enum isakmp_event_type t, stru
 /* Send a built Informational message, protected or not. The HASH(1)
  * payload, when present, starts at hash_at and the payloads it covers
  * follow it to the end. */
-static bool send_info(struct isakmp_engine *e, struct fw_sa *sa, struct fw_mbuf *b,
+static bool send_info(struct isakmp_engine *e, struct fw_sa *sa, struct isakmp_builder *b,
                       uint32_t msgid, size_t hash_at)
 {
     if (hash_at) {
         uint8_t h[64];
         size_t hl = sizeof h;
-        size_t covered = hash_at + fw_get16(b->b + hash_at + 2);
-        if (!e->kx->info_hash(e, sa, msgid, b->b + covered, b->len - covered, h, &hl) ||
-            hl + 4 != fw_get16(b->b + hash_at + 2))
+        size_t covered = hash_at + isakmp_get16(b->buf + hash_at + 2);
+        if (!e->kx->info_hash(e, sa, msgid, b->buf + covered, b->len - covered, h, &hl) ||
+            hl + 4 != isakmp_get16(b->buf + hash_at + 2))
             return false;
-        memcpy(b->b + hash_at + 4, h, hl);
+        memcpy(b->buf + hash_at + 4, h, hl);
         uint8_t iv[16];
         size_t iv_len = sizeof iv;
         if (!e->kx->phase2_iv(e, sa, msgid, iv, &iv_len) || !fw_seal(e, sa, iv, &iv_len, b))
             return false;
-    } else if (!fw_mb_finish(b)) {
+    } else if (!fw_build_finish(b)) {
         return false;
     }
-    e->cb.send(e->user, b->b, b->len, &sa->local, &sa->peer);
+    e->cb.send(e->user, b->buf, b->len, &sa->local, &sa->peer);
     e->stats.tx++;
     return true;
 }
@@ -74,18 +74,18 @@ static uint32_t new_msgid(struct isakmp_engine *e, struct fw_sa *sa)
     while (id == 0 || fw_xchg_find(sa, id) || fw_sa_msgid_used(sa, id)) {
         uint8_t r[4];
         fw_random(e, r, 4);
-        id = fw_get32(r);
+        id = isakmp_get32(r);
     }
     return id;
 }
 
 /* Start an Informational message: header, and HASH(1) placeholder when
  * protected.  Returns the offset of the HASH payload (0: unprotected). */
-static size_t begin_info(struct isakmp_engine *e, struct fw_sa *sa, struct fw_mbuf *b,
+static size_t begin_info(struct isakmp_engine *e, struct fw_sa *sa, struct isakmp_builder *b,
                          bool prot, uint32_t *msgid)
 {
     *msgid = prot ? new_msgid(e, sa) : 0;
-    fw_mb_header(b, sa->cky_i, sa->cky_r, ISAKMP_XCHG_INFO, 0, *msgid);
+    fw_build_header(b, sa->cky_i, sa->cky_r, ISAKMP_XCHG_INFO, 0, *msgid);
     if (!prot)
         return 0;
     uint8_t h[64];
@@ -94,7 +94,7 @@ static size_t begin_info(struct isakmp_engine *e, struct fw_sa *sa, struct fw_mb
     if (!e->kx->info_hash(e, sa, *msgid, NULL, 0, h, &hl))
         return 0;
     size_t at = b->len;
-    fw_mb_payload(b, ISAKMP_PL_HASH, h, hl);
+    isakmp_build_data(b, ISAKMP_PL_HASH, h, hl);
     return at;
 }
 
@@ -108,23 +108,16 @@ bool fw_info_send_notify(struct isakmp_engine *e, struct fw_sa *sa, uint16_t typ
                          const uint8_t *data, size_t len)
 {
     uint8_t buf[FW_MAX_MSG];
-    struct fw_mbuf b;
+    struct isakmp_builder b;
     uint32_t msgid;
     bool prot = protectable(e, sa);
     if (!prot && !rate_ok(e))
         return false;
-    fw_mb_init(&b, buf, sizeof buf);
+    isakmp_build_init(&b, buf, sizeof buf);
     size_t hash_at = begin_info(e, sa, &b, prot, &msgid);
     if (prot && !hash_at)
         return false;
-    fw_mb_begin(&b, ISAKMP_PL_N);
-    fw_mb_u32(&b, e->doi->doi);
-    fw_mb_u8(&b, protocol);
-    fw_mb_u8(&b, (uint8_t)spi_len);
-    fw_mb_u16(&b, type);
-    fw_mb_put(&b, spi, spi_len);
-    fw_mb_put(&b, data, len);
-    fw_mb_end(&b);
+    isakmp_build_notify(&b, e->doi->doi, protocol, spi, (uint8_t)spi_len, type, data, len);
     if (!send_info(e, sa, &b, msgid, hash_at))
         return false;
     if (msgid)
@@ -140,18 +133,13 @@ void fw_info_send_clear(struct isakmp_engine *e, const uint8_t *cky_i, const uin
     if (!rate_ok(e))
         return;
     uint8_t buf[256];
-    struct fw_mbuf b;
-    fw_mb_init(&b, buf, sizeof buf);
-    fw_mb_header(&b, cky_i, cky_r, ISAKMP_XCHG_INFO, 0, 0);
-    fw_mb_begin(&b, ISAKMP_PL_N);
-    fw_mb_u32(&b, e->doi->doi);
-    fw_mb_u8(&b, ISAKMP_PROTO_ISAKMP);
-    fw_mb_u8(&b, 0);
-    fw_mb_u16(&b, type);
-    fw_mb_end(&b);
-    if (!fw_mb_finish(&b))
+    struct isakmp_builder b;
+    isakmp_build_init(&b, buf, sizeof buf);
+    fw_build_header(&b, cky_i, cky_r, ISAKMP_XCHG_INFO, 0, 0);
+    isakmp_build_notify(&b, e->doi->doi, ISAKMP_PROTO_ISAKMP, NULL, 0, type, NULL, 0);
+    if (!fw_build_finish(&b))
         return;
-    e->cb.send(e->user, b.b, b.len, local, peer);
+    e->cb.send(e->user, b.buf, b.len, local, peer);
     e->stats.tx++;
     notify_event(e, ISAKMP_EV_NOTIFY_SENT, NULL, peer, type, ISAKMP_PROTO_ISAKMP, NULL, 0, 0, false);
 }
@@ -160,21 +148,15 @@ bool fw_info_send_delete(struct isakmp_engine *e, struct fw_sa *sa, uint8_t prot
                          const uint8_t *spis, size_t spi_len, uint16_t n_spis)
 {
     uint8_t buf[FW_MAX_MSG];
-    struct fw_mbuf b;
+    struct isakmp_builder b;
     uint32_t msgid;
     if (!protectable(e, sa))
         return false;       /* an unprotected Delete would let anyone kill SAs */
-    fw_mb_init(&b, buf, sizeof buf);
+    isakmp_build_init(&b, buf, sizeof buf);
     size_t hash_at = begin_info(e, sa, &b, true, &msgid);
     if (!hash_at)
         return false;
-    fw_mb_begin(&b, ISAKMP_PL_D);
-    fw_mb_u32(&b, e->doi->doi);
-    fw_mb_u8(&b, protocol);
-    fw_mb_u8(&b, (uint8_t)spi_len);
-    fw_mb_u16(&b, n_spis);
-    fw_mb_put(&b, spis, spi_len * n_spis);
-    fw_mb_end(&b);
+    isakmp_build_delete(&b, e->doi->doi, protocol, (uint8_t)spi_len, n_spis, spis);
     if (!send_info(e, sa, &b, msgid, hash_at))
         return false;
     fw_sa_msgid_remember(sa, msgid);
@@ -185,17 +167,14 @@ bool fw_info_send_delete(struct isakmp_engine *e, struct fw_sa *sa, uint8_t prot
 /* ---- receiving ---------------------------------------------------------------- */
 
 static void on_notify(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
-                      const struct fw_payload *p, bool prot, bool *sa_gone)
+                      const struct isakmp_payload *p, bool prot, bool *sa_gone)
 {
-    if (p->body_len < 8)
-        return;
-    uint8_t proto = p->body[4], spi_len = p->body[5];
-    uint16_t type = fw_get16(p->body + 6);
-    if ((size_t)8 + spi_len > p->body_len)
-        return;
-    const uint8_t *spi = p->body + 8;
-    const uint8_t *data = spi + spi_len;
-    size_t data_len = p->body_len - 8 - spi_len;
+    /* Fields as the wire codec decoded and bounded them. */
+    const struct isakmp_notify *nt = &p->u.notify;
+    uint8_t proto = nt->protocol, spi_len = nt->spi_size;
+    uint16_t type = nt->type;
+    const uint8_t *spi = nt->spi.p, *data = nt->data.p;
+    size_t data_len = nt->data.len;
     notify_event(e, ISAKMP_EV_NOTIFY_RECEIVED, sa, &sa->peer, type, proto, spi, spi_len, 0, prot);
 
     struct fw_ctx c = { .e = e, .now = now, .sa = sa };
@@ -233,16 +212,14 @@ static void on_notify(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
     }
 }
 
-static void on_delete(struct isakmp_engine *e, struct fw_sa *sa, const struct fw_payload *p,
+static void on_delete(struct isakmp_engine *e, struct fw_sa *sa, const struct isakmp_payload *p,
                       bool *delete_self)
 {
-    if (p->body_len < 8)
-        return;
-    uint8_t proto = p->body[4], spi_len = p->body[5];
-    uint16_t n = fw_get16(p->body + 6);
-    if (spi_len == 0 || (size_t)spi_len * n > p->body_len - 8)
-        return;
-    const uint8_t *spis = p->body + 8;
+    /* The codec checked spi_size x n_spis against the payload length. */
+    const struct isakmp_delete *d = &p->u.del;
+    uint8_t proto = d->protocol, spi_len = d->spi_size;
+    uint16_t n = d->n_spis;
+    const uint8_t *spis = d->spis.p;
     notify_event(e, ISAKMP_EV_DELETE_RECEIVED, sa, &sa->peer, 0, proto, spis, spi_len, n, true);
     for (uint16_t i = 0; i < n; i++) {
         const uint8_t *spi = spis + (size_t)i * spi_len;
@@ -255,7 +232,7 @@ static void on_delete(struct isakmp_engine *e, struct fw_sa *sa, const struct fw
             if (o && o != sa && o->state == FW_SA_ESTABLISHED)
                 fw_sa_remove(e, o, ISAKMP_END_PEER);
         } else if (spi_len == 4 || (proto == ISAKMP_PROTO_IPCOMP && spi_len == 2)) {
-            uint32_t v = spi_len == 4 ? fw_get32(spi) : fw_get16(spi);
+            uint32_t v = spi_len == 4 ? isakmp_get32(spi) : isakmp_get16(spi);
             struct fw_child *ch = fw_child_by_spi(e, proto, v, false);
             if (!ch)
                 ch = fw_child_by_spi(e, proto, v, true);
@@ -273,59 +250,59 @@ void fw_info_recv(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
     struct fw_msg m = *cm;
     uint8_t plain[FW_MAX_MSG];
     if (prot) {
-        size_t blen = m.raw_len - FW_HDR_LEN, bs = e->kx->block_size(sa);
+        size_t blen = m.w.raw.len - ISAKMP_HDR_LEN, bs = e->kx->block_size(sa);
         uint8_t iv[16], next[16];
         size_t iv_len = sizeof iv;
-        if (m.msgid == 0 || !e->kx->has_keys(sa) || !bs || !blen || blen % bs ||
-            !e->kx->phase2_iv(e, sa, m.msgid, iv, &iv_len)) {
-            fw_event_reject(e, ISAKMP_REJECT_DECRYPT, m.xchg, m.raw_len, from);
+        if (m.w.hdr.msgid == 0 || !e->kx->has_keys(sa) || !bs || !blen || blen % bs ||
+            !e->kx->phase2_iv(e, sa, m.w.hdr.msgid, iv, &iv_len)) {
+            fw_event_reject(e, ISAKMP_REJECT_DECRYPT, m.w.hdr.exchange, m.w.raw.len, from);
             return;
         }
-        if (fw_sa_msgid_used(sa, m.msgid) || fw_xchg_find(sa, m.msgid)) {
+        if (fw_sa_msgid_used(sa, m.w.hdr.msgid) || fw_xchg_find(sa, m.w.hdr.msgid)) {
             e->stats.replays++;
             struct isakmp_event ev;
             memset(&ev, 0, sizeof ev);
             ev.type = ISAKMP_EV_REPLAY_REJECTED;
             ev.handle = sa->handle;
             ev.peer = *from;
-            ev.u.message.exchange_type = m.xchg;
-            ev.u.message.size = m.raw_len;
-            ev.u.message.message_id = m.msgid;
+            ev.u.message.exchange_type = m.w.hdr.exchange;
+            ev.u.message.size = m.w.raw.len;
+            ev.u.message.message_id = m.w.hdr.msgid;
             fw_event(e, &ev);
             return;
         }
         uint64_t t0 = fw_cpu_now(e);
-        bool ok = e->kx->decrypt(e, sa, iv, m.raw + FW_HDR_LEN, blen, plain, next);
+        bool ok = e->kx->decrypt(e, sa, iv, m.w.raw.p + ISAKMP_HDR_LEN, blen, plain, next);
         fw_event_crypto(e, ISAKMP_CRYPTO_CIPHER, 0, fw_cost(e, ISAKMP_COST_CIPHER), fw_cpu_now(e) - t0);
-        if (!ok || fw_msg_payloads(&m, m.first, plain, blen, true) != 0) {
-            fw_event_reject(e, ISAKMP_REJECT_DECRYPT, m.xchg, m.raw_len, from);
+        if (!ok || fw_msg_payloads(&m, plain, blen, 0, NULL) != 0) {
+            fw_event_reject(e, ISAKMP_REJECT_DECRYPT, m.w.hdr.exchange, m.w.raw.len, from);
             return;
         }
         /* HASH(1) first, over everything after it (RFC 2409 §5.7). */
         uint8_t h[64];
         size_t hl = sizeof h;
-        const struct fw_payload *hp = m.n ? &m.p[0] : NULL;
+        const struct isakmp_payload *hp = m.w.n_payloads ? &m.w.payloads[0] : NULL;
         if (!hp || hp->type != ISAKMP_PL_HASH) {
-            fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m.xchg, m.raw_len, from);
+            fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m.w.hdr.exchange, m.w.raw.len, from);
             return;
         }
-        size_t after = hp->raw_len;
-        if (!e->kx->info_hash(e, sa, m.msgid, plain + after, m.chain_len - after, h, &hl) ||
-            hl != hp->body_len || !isakmp_memeq_ct(h, hp->body, hl)) {
-            fw_event_reject(e, ISAKMP_REJECT_BAD_HASH, m.xchg, m.raw_len, from);
+        size_t after = hp->raw.len;
+        if (!e->kx->info_hash(e, sa, m.w.hdr.msgid, plain + after, fw_msg_chain(&m).len - after, h, &hl) ||
+            hl != hp->body.len || !isakmp_memeq_ct(h, hp->body.p, hl)) {
+            fw_event_reject(e, ISAKMP_REJECT_BAD_HASH, m.w.hdr.exchange, m.w.raw.len, from);
             return;
         }
-        fw_sa_msgid_remember(sa, m.msgid);
+        fw_sa_msgid_remember(sa, m.w.hdr.msgid);
     } else {
         /* Unprotected: only believed while phase 1 is not done. */
         if (sa->state != FW_SA_HALF_OPEN ||
-            fw_msg_payloads(&m, m.first, m.raw + FW_HDR_LEN, m.raw_len - FW_HDR_LEN, false) != 0) {
-            fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m.xchg, m.raw_len, from);
+            fw_msg_payloads(&m, NULL, 0, 0, NULL) != 0) {
+            fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m.w.hdr.exchange, m.w.raw.len, from);
             return;
         }
     }
     if (m.present & ~(FW_PL(ISAKMP_PL_HASH) | FW_PL(ISAKMP_PL_N) | FW_PL(ISAKMP_PL_D) | FW_PL(ISAKMP_PL_VID))) {
-        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m.xchg, m.raw_len, from);
+        fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m.w.hdr.exchange, m.w.raw.len, from);
         return;
     }
     {
@@ -334,18 +311,18 @@ void fw_info_recv(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
         ev.type = ISAKMP_EV_MESSAGE_RECEIVED;
         ev.handle = sa->handle;
         ev.peer = *from;
-        ev.u.message.exchange_type = m.xchg;
+        ev.u.message.exchange_type = m.w.hdr.exchange;
         ev.u.message.number = 1;
-        ev.u.message.size = m.raw_len;
-        ev.u.message.message_id = m.msgid;
+        ev.u.message.size = m.w.raw.len;
+        ev.u.message.message_id = m.w.hdr.msgid;
         fw_event(e, &ev);
     }
     bool gone = false, delete_self = false;
-    for (size_t i = 0; i < m.n && !gone; i++) {
-        if (m.p[i].type == ISAKMP_PL_N)
-            on_notify(e, now, sa, &m.p[i], prot, &gone);
-        else if (m.p[i].type == ISAKMP_PL_D && prot)
-            on_delete(e, sa, &m.p[i], &delete_self);
+    for (size_t i = 0; i < m.w.n_payloads && !gone; i++) {
+        if (m.w.payloads[i].type == ISAKMP_PL_N)
+            on_notify(e, now, sa, &m.w.payloads[i], prot, &gone);
+        else if (m.w.payloads[i].type == ISAKMP_PL_D && prot)
+            on_delete(e, sa, &m.w.payloads[i], &delete_self);
     }
     if (!gone && delete_self)
         fw_sa_remove(e, sa, ISAKMP_END_PEER);

@@ -60,16 +60,24 @@ void fw_sa_established(struct fw_ctx *c, const struct isakmp_p1_transform *chose
 isakmp_handle fw_start_phase2(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
                               const struct fw_p2_request *req)
 {
-    const struct fw_exchange_def *def = fw_exchange_def(e, e->kx->phase2_type);
-    if (!def || sa->state != FW_SA_ESTABLISHED)
+    return fw_start_exchange(e, now, sa, e->kx->phase2_type, req, NULL);
+}
+
+isakmp_handle fw_start_exchange(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
+                                uint8_t type, const struct fw_p2_request *req, const void *arg)
+{
+    const struct fw_exchange_def *def = fw_exchange_def(e, type);
+    bool phase2 = type == e->kx->phase2_type;
+    if (!def || def->phase == 1 || sa->state != FW_SA_ESTABLISHED ||
+        (phase2 ? !req : !e->kx->start_exchange))
         return 0;
     uint32_t id = 0;
     while (id == 0 || fw_xchg_find(sa, id) || fw_sa_msgid_used(sa, id)) {
         uint8_t r[4];
         fw_random(e, r, 4);
-        id = fw_get32(r);
+        id = isakmp_get32(r);
     }
-    struct fw_xchg *x = fw_xchg_new(e, sa, def, id, true, req->handle);
+    struct fw_xchg *x = fw_xchg_new(e, sa, def, id, true, req ? req->handle : 0);
     if (!x)
         return 0;
     if (!e->kx->phase2_iv(e, sa, id, x->iv, &x->iv_len)) {
@@ -77,10 +85,10 @@ isakmp_handle fw_start_phase2(struct isakmp_engine *e, uint64_t now, struct fw_s
         return 0;
     }
     fw_emit_exchange(e, x, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_FAIL_NONE, 0);
-    struct fw_ctx c = { .e = e, .now = now, .sa = sa, .x = x, .p2req = req,
+    struct fw_ctx c = { .e = e, .now = now, .sa = sa, .x = x, .p2req = req, .arg = arg,
                         .from = &sa->peer, .to = &sa->local };
     isakmp_handle h = x->handle;
-    enum fw_verdict v = e->kx->start_phase2(&c);
+    enum fw_verdict v = phase2 ? e->kx->start_phase2(&c) : e->kx->start_exchange(&c, type);
     if (v != FW_OK) {
         fw_xchg_fail(&c, x, c.reason ? c.reason : ISAKMP_FAIL_LOCAL, 0, false);
         return 0;
@@ -231,8 +239,8 @@ void fw_child_delete_local(struct isakmp_engine *e, struct fw_child *c)
         for (unsigned i = 0; i < c->n; i++) {
             uint8_t spi[4];
             size_t len = c->p[i].alg.protocol == ISAKMP_PROTO_IPCOMP ? 2 : 4;
-            if (len == 2) fw_put16(spi, (uint16_t)c->p[i].spi_in);
-            else fw_put32(spi, c->p[i].spi_in);
+            if (len == 2) isakmp_put16(spi, (uint16_t)c->p[i].spi_in);
+            else isakmp_put32(spi, c->p[i].spi_in);
             fw_info_send_delete(e, p1, c->p[i].alg.protocol, spi, len, 1);
         }
     }

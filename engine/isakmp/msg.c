@@ -1,164 +1,120 @@
-/* Header and generic payload chain: bounds first, meaning later. */
+/* Received messages through the wire codec, and the opaque-body rule.
+ * The codec does every check of the format; this file only adds the
+ * engine's exact-length rule and the ciphertext ID bodies of public key
+ * encryption (RFC 2409 §5.2, §5.3), which no cleartext check can pass. */
 #include "isakmp/fw_msg.h"
 
 #include <string.h>
 
 uint16_t fw_msg_header(struct fw_msg *m, const uint8_t *b, size_t len)
 {
-    memset(m, 0, sizeof *m);
-    if (len < FW_HDR_LEN)
-        return ISAKMP_N_PAYLOAD_MALFORMED;
-    memcpy(m->cky_i, b, 8);
-    memcpy(m->cky_r, b + 8, 8);
-    m->first = b[16];
-    m->version = b[17];
-    m->xchg = b[18];
-    m->flags = b[19];
-    m->msgid = fw_get32(b + 20);
-    m->length = fw_get32(b + 24);
-    m->raw = b;
-    m->raw_len = len;
-    if ((m->version >> 4) != 1)
-        return ISAKMP_N_INVALID_MAJOR_VERSION;
-    /* RFC 2408 §3.1: the minor version is 0.  The header is not covered
-     * by any hash, so accepting other values would let a changed copy
-     * pass for a new message. */
-    if ((m->version & 0x0f) != 0)
-        return ISAKMP_N_INVALID_MINOR_VERSION;
-    /* The length field must describe this datagram exactly (RFC 2408
-     * §3.1); trailing bytes would let two different datagrams carry the
-     * same message. */
-    if (m->length != len)
-        return ISAKMP_N_PAYLOAD_MALFORMED;
-    if (m->flags & ~(FW_FLAG_ENC | FW_FLAG_COMMIT | FW_FLAG_AUTH_ONLY))
-        return ISAKMP_N_INVALID_FLAGS;
-    return 0;
-}
-
-uint16_t fw_msg_payloads(struct fw_msg *m, uint8_t first, const uint8_t *chain,
-                         size_t len, bool padded)
-{
-    size_t off = 0;
-    uint8_t type = first;
-    m->n = 0;
+    struct isakmp_message *w = &m->w;
     m->present = 0;
-    m->chain = chain;
-    while (type != ISAKMP_PL_NONE) {
-        if (len - off < 4)
-            return ISAKMP_N_PAYLOAD_MALFORMED;
-        const uint8_t *p = chain + off;
-        size_t plen = fw_get16(p + 2);
-        if (plen < 4 || plen > len - off)
-            return ISAKMP_N_PAYLOAD_MALFORMED;
-        if (m->n == FW_MAX_PAYLOADS)
-            return ISAKMP_N_PAYLOAD_MALFORMED;
-        struct fw_payload *pl = &m->p[m->n++];
-        pl->type = type;
-        pl->raw = p;
-        pl->raw_len = plen;
-        pl->body = p + 4;
-        pl->body_len = plen - 4;
-        m->present |= FW_PL(type);
-        type = p[0];
-        off += plen;
+    w->n_payloads = 0;
+    w->padding = 0;
+    w->trailing = 0;
+    w->raw = ISAKMP_BYTES(b, len);
+    w->body = ISAKMP_BYTES(NULL, 0);
+    memset(&w->err, 0, sizeof w->err);
+    if (isakmp_decode_header(b, len, &w->hdr, &w->err) != 0)
+        return w->err.notify ? w->err.notify : ISAKMP_N_PAYLOAD_MALFORMED;
+    /* RFC 2408 §3.1: Length is the whole message; bytes after it would
+     * let two different datagrams carry the same message. */
+    if (w->hdr.length != len) {
+        w->err.status = ISAKMP_WIRE_BAD_LENGTH;
+        w->err.notify = ISAKMP_N_UNEQUAL_PAYLOAD_LENGTHS;
+        w->err.offset = 24;
+        w->err.what = "header length shorter than the datagram";
+        return w->err.notify;
     }
-    m->chain_len = off;
-    if (off != len && !padded)
-        return ISAKMP_N_PAYLOAD_MALFORMED;
+    w->body = ISAKMP_BYTES(b + ISAKMP_HDR_LEN, len - ISAKMP_HDR_LEN);
+    w->encrypted = (w->hdr.flags & ISAKMP_FLAG_E) != 0;
     return 0;
 }
 
-const struct fw_payload *fw_msg_find(const struct fw_msg *m, uint8_t type, unsigned nth)
+static void note_types(struct fw_msg *m)
 {
-    for (size_t i = 0; i < m->n; i++)
-        if (m->p[i].type == type && nth-- == 0)
-            return &m->p[i];
-    return NULL;
+    m->present = 0;
+    for (size_t i = 0; i < m->w.n_payloads; i++)
+        m->present |= FW_PL(m->w.payloads[i].type);
 }
 
-unsigned fw_msg_count(const struct fw_msg *m, uint8_t type)
+/* Offset in the chain of the payload the codec stopped at. */
+static size_t failed_payload_at(const struct isakmp_message *w, const uint8_t *chain)
 {
-    unsigned c = 0;
-    for (size_t i = 0; i < m->n; i++)
-        c += m->p[i].type == type;
-    return c;
+    if (w->n_payloads == 0)
+        return 0;
+    const struct isakmp_payload *last = &w->payloads[w->n_payloads - 1];
+    return (size_t)(last->raw.p - chain) + last->raw.len;
 }
 
-void fw_mb_init(struct fw_mbuf *mb, uint8_t *buf, size_t cap)
+uint16_t fw_msg_payloads(struct fw_msg *m, const uint8_t *plain, size_t plain_len,
+                         uint32_t opaque, uint8_t *scratch)
 {
-    mb->b = buf;
-    mb->len = 0;
-    mb->cap = cap;
-    mb->np_at = 16;
-    mb->open = 0;
-    mb->err = false;
-}
+    struct isakmp_message *w = &m->w;
+    const bool clear = plain == NULL;
+    uint8_t *chain = NULL;                  /* writable copy, once needed */
+    const uint8_t *src = clear ? w->body.p : plain;
+    size_t len = clear ? w->body.len : plain_len;
+    /* Patched ID type bytes, restored once the chain is decoded. */
+    size_t patched_at[8];
+    uint8_t patched_val[8];
+    unsigned n_patched = 0;
+    int rc;
 
-void fw_mb_put(struct fw_mbuf *mb, const void *p, size_t n)
-{
-    if (mb->err || n > mb->cap - mb->len) {
-        mb->err = true;
-        return;
+    for (;;) {
+        rc = isakmp_decode_payloads(w->hdr.next_payload, chain ? chain : src, len, 0, w);
+        if (rc == 0 || !(opaque & FW_PL(w->err.payload_type)) ||
+            w->err.payload_type != ISAKMP_PL_ID || w->err.status != ISAKMP_WIRE_BAD_ID ||
+            n_patched == sizeof patched_at / sizeof patched_at[0])
+            break;
+        /* An ID body that is ciphertext: let the codec take it under a
+         * type without a length rule, then put the byte back (only the
+         * views are used for such a payload, never w.u.id). */
+        if (!chain) {
+            if (clear) {
+                if (!scratch || len > FW_MAX_MSG)
+                    break;
+                memcpy(scratch, src, len);
+                chain = scratch;
+            } else {
+                chain = (uint8_t *)plain;   /* the caller's decrypted buffer */
+            }
+        }
+        size_t at = failed_payload_at(w, chain) + ISAKMP_GEN_HDR_LEN;
+        if (at >= len)
+            break;
+        patched_at[n_patched] = at;
+        patched_val[n_patched++] = chain[at];
+        chain[at] = ISAKMP_ID_KEY_ID;
     }
-    if (n)
-        memcpy(mb->b + mb->len, p, n);
-    mb->len += n;
-}
-
-void fw_mb_u8(struct fw_mbuf *mb, uint8_t v) { fw_mb_put(mb, &v, 1); }
-void fw_mb_u16(struct fw_mbuf *mb, uint16_t v) { uint8_t b[2]; fw_put16(b, v); fw_mb_put(mb, b, 2); }
-void fw_mb_u32(struct fw_mbuf *mb, uint32_t v) { uint8_t b[4]; fw_put32(b, v); fw_mb_put(mb, b, 4); }
-
-void fw_mb_header(struct fw_mbuf *mb, const uint8_t *cky_i, const uint8_t *cky_r,
-                  uint8_t xchg, uint8_t flags, uint32_t msgid)
-{
-    mb->len = 0;
-    fw_mb_put(mb, cky_i, 8);
-    fw_mb_put(mb, cky_r, 8);
-    fw_mb_u8(mb, 0);           /* next payload: linked by fw_mb_begin */
-    fw_mb_u8(mb, 0x10);        /* version 1.0 */
-    fw_mb_u8(mb, xchg);
-    fw_mb_u8(mb, flags);
-    fw_mb_u32(mb, msgid);
-    fw_mb_u32(mb, 0);
-    mb->np_at = 16;
-}
-
-void fw_mb_begin(struct fw_mbuf *mb, uint8_t type)
-{
-    if (mb->err)
-        return;
-    mb->b[mb->np_at] = type;
-    mb->open = mb->len;
-    mb->np_at = mb->len;
-    fw_mb_u8(mb, 0);
-    fw_mb_u8(mb, 0);
-    fw_mb_u16(mb, 0);
-}
-
-void fw_mb_end(struct fw_mbuf *mb)
-{
-    if (mb->err)
-        return;
-    size_t plen = mb->len - mb->open;
-    if (plen > 0xffff) {
-        mb->err = true;
-        return;
+    while (n_patched--)
+        chain[patched_at[n_patched]] = patched_val[n_patched];
+    if (rc == 0 && clear && w->padding) {
+        /* Only decrypted plaintext may carry bytes after the chain. */
+        w->err.status = ISAKMP_WIRE_BAD_LENGTH;
+        w->err.notify = ISAKMP_N_UNEQUAL_PAYLOAD_LENGTHS;
+        w->err.what = "bytes after the last payload";
+        rc = ISAKMP_WIRE_BAD_LENGTH;
     }
-    fw_put16(mb->b + mb->open + 2, (uint16_t)plen);
+    w->encrypted = false;
+    note_types(m);
+    if (rc)
+        return w->err.notify ? w->err.notify : ISAKMP_N_PAYLOAD_MALFORMED;
+    return 0;
 }
 
-void fw_mb_payload(struct fw_mbuf *mb, uint8_t type, const void *body, size_t len)
+void fw_build_header(struct isakmp_builder *b, const uint8_t *cky_i, const uint8_t *cky_r,
+                     uint8_t xchg, uint8_t flags, uint32_t msgid)
 {
-    fw_mb_begin(mb, type);
-    fw_mb_put(mb, body, len);
-    fw_mb_end(mb);
-}
-
-bool fw_mb_finish(struct fw_mbuf *mb)
-{
-    if (mb->err || mb->len < FW_HDR_LEN)
-        return false;
-    fw_put32(mb->b + 24, (uint32_t)mb->len);
-    return true;
+    struct isakmp_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.cky_i, cky_i, 8);
+    memcpy(h.cky_r, cky_r, 8);
+    h.major = 1;
+    h.minor = 0;
+    h.exchange = xchg;
+    h.flags = flags;
+    h.msgid = msgid;
+    isakmp_build_header(b, &h);
 }

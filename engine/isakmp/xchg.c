@@ -16,6 +16,16 @@ const struct fw_exchange_def *fw_exchange_def(const struct isakmp_engine *e, uin
 void fw_emit_exchange(struct isakmp_engine *e, struct fw_xchg *x, enum isakmp_event_type t,
                       enum isakmp_fail_reason why, uint16_t notify)
 {
+    /* Every COMPLETED / FAILED follows one STARTED: an exchange the peer
+     * began is announced once a message of it is accepted, which for a
+     * two-message exchange is when it completes. */
+    if (t == ISAKMP_EV_EXCHANGE_STARTED) {
+        if (x->announced)
+            return;
+        x->announced = true;
+    } else if (!x->announced) {
+        fw_emit_exchange(e, x, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_FAIL_NONE, 0);
+    }
     struct isakmp_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = t;
@@ -119,22 +129,22 @@ static void transmit(struct isakmp_engine *e, struct fw_xchg *x, bool again)
  * the last byte says how many padding bytes precede it), set the E flag
  * and encrypt with *iv, which becomes the IV after this message. */
 bool fw_seal(struct isakmp_engine *e, struct fw_sa *sa, uint8_t *iv, size_t *iv_len,
-             struct fw_mbuf *b)
+             struct isakmp_builder *b)
 {
     size_t bs = e->kx->block_size(sa);
-    if (bs == 0 || bs > 16 || !fw_mb_finish(b))
+    if (bs == 0 || bs > 16 || !fw_build_finish(b))
         return false;
-    size_t body = b->len - FW_HDR_LEN;
+    size_t body = b->len - ISAKMP_HDR_LEN;
     size_t pad = (bs - body % bs) % bs;
     for (size_t i = 0; i < pad; i++)
-        fw_mb_u8(b, i + 1 == pad ? (uint8_t)(pad - 1) : 0);
+        isakmp_build_u8(b, i + 1 == pad ? (uint8_t)(pad - 1) : 0);
     if (b->err)
         return false;
-    b->b[19] |= FW_FLAG_ENC;
-    fw_put32(b->b + 24, (uint32_t)b->len);
+    b->buf[19] |= ISAKMP_FLAG_E;
+    isakmp_put32(b->buf + 24, (uint32_t)b->len);
     uint8_t next[16];
     uint64_t t0 = fw_cpu_now(e);
-    if (!e->kx->encrypt(e, sa, iv, b->b + FW_HDR_LEN, b->len - FW_HDR_LEN, next))
+    if (!e->kx->encrypt(e, sa, iv, b->buf + ISAKMP_HDR_LEN, b->len - ISAKMP_HDR_LEN, next))
         return false;
     fw_event_crypto(e, ISAKMP_CRYPTO_CIPHER, 0, fw_cost(e, ISAKMP_COST_CIPHER), fw_cpu_now(e) - t0);
     memcpy(iv, next, bs);
@@ -142,24 +152,26 @@ bool fw_seal(struct isakmp_engine *e, struct fw_sa *sa, uint8_t *iv, size_t *iv_
     return true;
 }
 
-bool fw_xchg_send(struct fw_ctx *c, struct fw_xchg *x, struct fw_mbuf *b,
+bool fw_xchg_send(struct fw_ctx *c, struct fw_xchg *x, struct isakmp_builder *b,
                   bool encrypt, bool expect_reply)
 {
     struct isakmp_engine *e = c->e;
-    if (!fw_mb_finish(b))
+    if (!fw_build_finish(b))
         return false;
     if (x->step) {
         /* The reply must match what the exchange table says this step
          * sends: a mode cannot drift from its declared shape. */
         struct fw_msg m;
-        if (fw_msg_header(&m, b->b, b->len) != 0 ||
-            fw_msg_payloads(&m, m.first, b->b + FW_HDR_LEN, b->len - FW_HDR_LEN, false) != 0 ||
+        uint8_t scratch[FW_MAX_MSG];
+        /* (Our own ID bodies may be ciphertext: RFC 2409 §5.2.) */
+        if (fw_msg_header(&m, b->buf, b->len) != 0 ||
+            fw_msg_payloads(&m, NULL, 0, FW_PL(ISAKMP_PL_ID), scratch) != 0 ||
             (m.present & ~x->step->sends))
             return false;
     }
     if (encrypt && !fw_seal(e, x->sa, x->iv, &x->iv_len, b))
         return false;
-    uint8_t *copy = fw_memdup(e, b->b, b->len);
+    uint8_t *copy = fw_memdup(e, b->buf, b->len);
     if (!copy)
         return false;
     fw_free(e, x->tx);

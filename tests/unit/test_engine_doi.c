@@ -11,8 +11,8 @@
 static size_t sa_body(const struct isakmp_p2_proposal *p, size_t n, uint8_t *out, size_t cap)
 {
     uint8_t buf[2048];
-    struct fw_mbuf b;
-    fw_mb_init(&b, buf, sizeof buf);
+    struct isakmp_builder b;
+    isakmp_build_init(&b, buf, sizeof buf);
     struct ipsec_spis spis;
     memset(&spis, 0, sizeof spis);
     spis.v[ISAKMP_PROTO_AH] = 0x1111;

@@ -48,13 +48,19 @@
  *             IPCOMP proposals and bundles, RESPONDER-LIFETIME, the commit
  *             bit (CONNECTED as a fourth message, HASH(4) = prf(SKEYID_a,
  *             M-ID | N));
+ *             New Group Mode (§5.6) for private MODP groups equal to a
+ *             supported one (isakmp_engine_new_group);
+ *   RFC 2408  the Base (§4.4) and Authentication Only (§4.6) exchanges as
+ *             phase 1 with pre-shared keys (engine/ike/base_mode.c says
+ *             which hashes and what Authentication Only establishes);
  *   other     Informational Notify/Delete (§5.7), INITIAL-CONTACT, DPD
  *             (RFC 3706), retransmission, duplicates and replays,
  *             lifetimes and automatic rekeying, anti-clogging cookies,
  *             half-open limits, a stateless responder.
- *   not       New Group Mode, the RFC 2408 Base and Authentication-Only
- *             exchanges, certificates (CERT/CR payloads are accepted and
- *             ignored; RSA keys are configured), NAT-T, XAUTH/Mode Config,
+ *   not       new groups whose parameters no supported group has (EC2N,
+ *             ECP, other MODP primes), certificates (CERT/CR payloads are
+ *             accepted and ignored; RSA keys are configured), NAT-T,
+ *             XAUTH/Mode Config,
  *             kilobyte lifetimes (negotiated, never counted down). */
 #ifndef ISAKMP_ENGINE_H
 #define ISAKMP_ENGINE_H
@@ -209,6 +215,13 @@ struct isakmp_config {
     /* Cost per operation for ISAKMP_EV_CRYPTO (not copied: must outlive
      * the engine; NULL = no virtual cost). */
     const struct isakmp_cost_table *cost;
+    /* Responder accepts the RFC 2408 Base Exchange (§4.4: no identity
+     * protection) and the Authentication Only exchange (§4.6: an
+     * authenticated ISAKMP SA without any key material), pre-shared keys
+     * only.  Off by default; an initiator may always use them
+     * (isakmp_policy.exchange_type). */
+    bool allow_base;
+    bool allow_auth_only;
 };
 
 /* Fill *c with defaults: no credentials, no proposals, retransmission
@@ -258,7 +271,9 @@ uint64_t isakmp_engine_next_deadline(const struct isakmp_engine *e);
 struct isakmp_policy {
     struct isakmp_addr local;       /* our address (source of our datagrams) */
     struct isakmp_addr peer;
-    uint8_t exchange_type;          /* ISAKMP_XCHG_IDPROT (default if 0) or _AGGRESSIVE */
+    uint8_t exchange_type;          /* ISAKMP_XCHG_IDPROT (default if 0), _AGGRESSIVE, or
+                                     * the RFC 2408 _BASE / _AUTH_ONLY (PSK only; no Quick
+                                     * Mode with _AUTH_ONLY: it makes no keys) */
     /* Phase-1 offer (NULL/0: the engine's config.p1). */
     const struct isakmp_p1_transform *p1;
     size_t n_p1;
@@ -305,6 +320,48 @@ bool isakmp_engine_notify(struct isakmp_engine *e, uint64_t now,
                           isakmp_handle phase1, uint16_t type,
                           const uint8_t *data, size_t len);
 
+/* ---- New Group Mode (RFC 2409 §5.6) -------------------------------------- */
+
+/* A private Oakley group: MODP parameters named by a Group Description
+ * number from the private range (RFC 2409 App. A: 32768-65535). */
+#define ISAKMP_PRIVATE_GROUP_MIN 32768
+struct isakmp_new_group {
+    uint16_t number;                /* ISAKMP_PRIVATE_GROUP_MIN..65535 */
+    const uint8_t *prime;           /* p, big-endian (read during the call only) */
+    size_t prime_len;               /* <= 1024 bytes */
+    uint32_t generator;             /* g (Group Generator One) */
+};
+
+/* Propose `group` to the peer of the established ISAKMP SA `phase1` in a
+ * New Group Mode exchange, protected by that SA:
+ *     I -> R  HDR*, HASH(1), SA     HASH(1) = prf(SKEYID_a, M-ID | SA)
+ *     R -> I  HDR*, HASH(2), SA     HASH(2) = prf(SKEYID_a, M-ID | SA)
+ * The SA payload carries one ISAKMP proposal with one KEY_IKE transform
+ * whose attributes are Group Description (the private number), Group
+ * Type (MODP), Group Prime and Group Generator One.  Both engines accept
+ * a group whose prime and generator are those of a MODP group the DH
+ * layer supports with generator 2 (RFC 2409 §6 / RFC 3526: 1, 2, 5,
+ * 14-18); computing with arbitrary primes is not implemented (a
+ * responder answers NO-PROPOSAL-CHOSEN, the initiator refuses locally).
+ *
+ * Once the exchange completes (ISAKMP_EV_EXCHANGE_COMPLETED with
+ * exchange_type ISAKMP_XCHG_NEW_GROUP on each side; EXCHANGE_FAILED with
+ * ISAKMP_FAIL_NO_PROPOSAL when refused) the number is usable on that
+ * engine wherever a group is: phase-1 transforms and Quick Mode PFS
+ * groups given in policies or in the configuration (a configured
+ * transform naming it matches only once it is defined).  Definitions are
+ * engine-wide (not tied to the ISAKMP SA: they outlive it), at most 16;
+ * a number defined again takes the new parameters.
+ * Returns the exchange's handle, 0 when phase1 is not established, the
+ * group is invalid or not one we can compute, or on a local error. */
+isakmp_handle isakmp_engine_new_group(struct isakmp_engine *e, uint64_t now,
+                                      isakmp_handle phase1,
+                                      const struct isakmp_new_group *group);
+
+/* The supported group a private group number stands for on this engine
+ * (defined by New Group Mode), or 0 when it is not defined. */
+uint16_t isakmp_engine_group_equivalent(const struct isakmp_engine *e, uint16_t number);
+
 /* ---- introspection ------------------------------------------------------ */
 
 /* Virtual crypto cost (ns, from config.cost) spent since the previous
@@ -330,7 +387,8 @@ void isakmp_engine_stats(const struct isakmp_engine *e, struct isakmp_stats *out
 /* Key material of an established phase-1 SA (copied out; wipe after use).
  * enc_key is the cipher key derived from SKEYID_e (RFC 2409 App. B) and,
  * with cky_i, is what Wireshark's ikev1_decryption_table needs.
- * Returns false when the handle is not an established phase-1 SA. */
+ * Returns false when the handle is not an established phase-1 SA, or is
+ * one made by the Authentication Only exchange (it has no keys). */
 #define ISAKMP_MAX_KEY 64
 struct isakmp_phase1_keys {
     uint8_t cky_i[8], cky_r[8];

@@ -136,7 +136,7 @@ struct isakmp_event {
             uint8_t cky_i[8], cky_r[8];       /* phase 1 (and phase 2: its ISAKMP SA) */
             /* phase 1: */
             struct isakmp_p1_transform p1;    /* what was negotiated */
-            uint8_t exchange_type;            /* Main or Aggressive */
+            uint8_t exchange_type;            /* Main, Aggressive, Base or Authentication Only */
             /* phase 2: */
             isakmp_handle phase1;             /* the ISAKMP SA it was made under */
             uint8_t n_protocols;
@@ -151,6 +151,8 @@ struct isakmp_event {
         struct {                    /* CRYPTO: */
             enum isakmp_crypto_op op;
             uint16_t group;         /* DH group or 0 */
+            uint32_t bits;          /* DH: private exponent/scalar bits (the exponent
+                                     * policy at work); 0 for other operations */
             uint64_t virtual_ns;    /* cost from the configured cost table (0 if none) */
             uint64_t cpu_ns;        /* measured with callbacks.cpu_clock (0 if none) */
         } crypto;

@@ -1,0 +1,373 @@
+/* The RFC 2408 §4 exchanges that IKE (RFC 2409) does not use, run with
+ * IKE's pre-shared-key authentication and key schedule.  Everything is
+ * in the clear: neither exchange protects identities.
+ *
+ * Base Exchange (RFC 2408 §4.4):
+ *     I -> R  HDR, SA, Ni                     (1)
+ *     R -> I  HDR, SA, Nr                     (2)
+ *     I -> R  HDR, KE, IDii, HASH_I           (3)
+ *     R -> I  HDR, KE, IDir, HASH_R           (4)
+ *   SKEYID = prf(PSK, Ni_b | Nr_b) is known after (2); SKEYID_d/a/e,
+ *   the cipher key and the IV come from g^xy exactly as in IKE.  The
+ *   initiator proves itself in (3), before it has g^xr, so its hash
+ *   leaves g^xr out (as KAME racoon's Base Mode does):
+ *     HASH_I = prf(SKEYID, g^xi | CKY-I | CKY-R | SAi_b | IDii_b)
+ *     HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b)  (IKE's)
+ *
+ * Authentication Only (RFC 2408 §4.6):
+ *     I -> R  HDR, SA, Ni                     (1)
+ *     R -> I  HDR, SA, Nr, IDir, HASH_R       (2)
+ *     I -> R  HDR, IDii, HASH_I               (3)
+ *   IKE's hashes without the (absent) public values:
+ *     HASH_R = prf(SKEYID, CKY-R | CKY-I | SAi_b | IDir_b)
+ *     HASH_I = prf(SKEYID, CKY-I | CKY-R | SAi_b | IDii_b)
+ *   What it establishes: each side has proved knowledge of the PSK bound
+ *   to both nonces, the cookies, the initiator's SA offer and its own
+ *   identity - an authenticated ISAKMP SA (events, lifetime) with NO key
+ *   material: no KE, no g^xy, so no SKEYID_d/a/e, no cipher key, no
+ *   Quick Mode and no protected Informational under it
+ *   (isakmp_engine_phase1_keys returns false).  Nothing can authenticate
+ *   a Delete for it either: none is sent (isakmp_engine_delete removes it
+ *   locally) and an unprotected one is not believed; it ends by lifetime.
+ *   The negotiated transform still names a cipher, hash and group (the
+ *   hash is the PRF); the cipher and group are unused.
+ *
+ * Both: pre-shared keys only (found by the peer's address, or for the
+ * Base responder by the identity in message 3); no vendor IDs sent, no
+ * INITIAL-CONTACT; a responder takes them only when config.allow_base /
+ * allow_auth_only is set. */
+#include "ike/ike.h"
+#include "isakmp/secmem.h"
+
+#include <string.h>
+
+#define PL FW_PL
+
+static enum fw_verdict fail(struct fw_ctx *c, enum isakmp_fail_reason r, uint16_t notify)
+{
+    c->reason = r;
+    c->notify = notify;
+    return FW_FAIL;
+}
+
+static bool keep(struct isakmp_engine *e, uint8_t **dst, size_t *dst_len, const void *p, size_t n)
+{
+    fw_free(e, *dst);
+    *dst = fw_memdup(e, p, n);
+    *dst_len = n;
+    return *dst != NULL;
+}
+
+static bool auth_only(const struct fw_ctx *c)
+{
+    return c->sa->exchange_type == ISAKMP_XCHG_AUTH_ONLY;
+}
+
+static void header(struct fw_ctx *c, struct isakmp_builder *b, uint8_t *buf, size_t cap)
+{
+    isakmp_build_init(b, buf, cap);
+    fw_build_header(b, c->sa->cky_i, c->sa->cky_r, c->sa->exchange_type, 0, 0);
+}
+
+/* The hashes of the table above.  `initiator`: HASH_I, else HASH_R. */
+static bool proof(const struct fw_sa *sa, bool initiator, const uint8_t *id_b, size_t id_len,
+                  uint8_t *out, size_t *out_len)
+{
+    const struct ike_sa *k = ike_of(sa);
+    if (!k->prf_len || !k->sai_b)
+        return false;
+    if (sa->exchange_type == ISAKMP_XCHG_BASE && !initiator)
+        return ike_hash_auth(sa, false, id_b, id_len, out, out_len);
+    bool base = sa->exchange_type == ISAKMP_XCHG_BASE;
+    const uint8_t *c1 = initiator ? sa->cky_i : sa->cky_r, *c2 = initiator ? sa->cky_r : sa->cky_i;
+    struct ike_iov v[] = {
+        { k->gxi, base ? k->gxi_len : 0 }, { c1, 8 }, { c2, 8 },
+        { k->sai_b, k->sai_b_len }, { id_b, id_len },
+    };
+    *out_len = k->prf_len;
+    return ike_prf(k->t.hash, k->skeyid, k->prf_len, v, 5, out);
+}
+
+/* Append ID and HASH (our identity and proof). */
+static bool put_id_proof(struct fw_ctx *c, struct isakmp_builder *b, bool initiator)
+{
+    uint8_t id[IKE_ID_BODY_MAX], h[IKE_MAX_HASH];
+    size_t id_len = ike_my_id_body(c->e, c->sa, id), hl;
+    if (!proof(c->sa, initiator, id, id_len, h, &hl))
+        return false;
+    isakmp_build_data(b, ISAKMP_PL_ID, id, id_len);
+    isakmp_build_data(b, ISAKMP_PL_HASH, h, hl);
+    return true;
+}
+
+/* The peer's ID (into k->peer_id, checked against what we expect) and
+ * its HASH.  0 or a Notify type (*why the failure reason). */
+static uint16_t check_id_proof(struct fw_ctx *c, bool peer_is_initiator, enum isakmp_fail_reason *why)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    const struct isakmp_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    const struct isakmp_payload *hp = fw_msg_find(c->m, ISAKMP_PL_HASH, 0);
+    *why = ISAKMP_FAIL_ID;
+    if (!ike_parse_id(id->body.p, id->body.len, &k->peer_id))
+        return ISAKMP_N_INVALID_ID_INFORMATION;
+    const struct isakmp_identity *want = c->sa->ini ? &c->sa->ini->peer_id_expected : NULL;
+    if (want && want->type && (want->type != k->peer_id.type || want->len != k->peer_id.len ||
+                               memcmp(want->data, k->peer_id.data, want->len) != 0))
+        return ISAKMP_N_INVALID_ID_INFORMATION;
+    uint8_t h[IKE_MAX_HASH];
+    size_t hl;
+    *why = ISAKMP_FAIL_AUTH;
+    if (!proof(c->sa, peer_is_initiator, id->body.p, id->body.len, h, &hl) ||
+        hl != hp->body.len || !isakmp_memeq_ct(h, hp->body.p, hl))
+        return ISAKMP_N_INVALID_HASH_INFORMATION;
+    return 0;
+}
+
+/* Base: our key pair and public value (g^xi or g^xr). */
+static bool make_ke(struct fw_ctx *c, bool initiator)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    if (!ike_make_ke(c, k->t.group, &k->dh))
+        return false;
+    size_t len;
+    const uint8_t *pub = ike_dh_public(k->dh, &len);
+    return keep(c->e, initiator ? &k->gxi : &k->gxr, initiator ? &k->gxi_len : &k->gxr_len, pub, len);
+}
+
+/* Base: the peer's KE, then g^xy and IKE's key schedule. */
+static enum fw_verdict take_ke_derive(struct fw_ctx *c, bool initiator)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    const struct isakmp_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
+    if (ke->body.len != ike_group_public_len(c->e, k->t.group))
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    if (!keep(c->e, initiator ? &k->gxr : &k->gxi, initiator ? &k->gxr_len : &k->gxi_len,
+              ke->body.p, ke->body.len))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return FW_OK;
+}
+
+static enum fw_verdict shared_keys(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    uint8_t gxy[IKE_MAX_DH];
+    size_t gxy_len = 0;
+    const uint8_t *peer = c->sa->initiator ? k->gxr : k->gxi;
+    size_t peer_len = c->sa->initiator ? k->gxr_len : k->gxi_len;
+    bool ok = ike_dh_shared(c->e, k->dh, peer, peer_len, gxy, &gxy_len);
+    ike_dh_free(c->e, k->dh);
+    k->dh = NULL;
+    if (!ok)
+        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    ok = ike_derive_phase1(c, gxy, gxy_len);
+    isakmp_wipe(gxy, sizeof gxy);
+    return ok ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
+
+/* ---- initiator ------------------------------------------------------------------ */
+
+enum fw_verdict ike_base_initiate(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_sa_get(c);
+    if (!k)
+        return FW_FAIL;
+    /* No keys, so nothing can run under an Authentication Only SA. */
+    if (auth_only(c) && c->sa->ini->p2req.n_p2)
+        return FW_FAIL;
+    for (size_t i = 0; i < c->sa->ini->n_offer; i++)
+        if (!ike_p1_supported(c->e, &c->sa->ini->offer[i]) ||
+            c->sa->ini->offer[i].auth != ISAKMP_AUTH_PSK)
+            return FW_FAIL;
+    if (!ike_find_psk(c, &c->sa->ini->peer_id_expected)) {
+        c->reason = ISAKMP_FAIL_NO_CREDENTIAL;
+        return FW_FAIL;
+    }
+    if (!ike_sa_nonce(c->e, &k->ni, &k->ni_len))
+        return FW_FAIL;
+    uint8_t buf[FW_MAX_MSG];
+    struct isakmp_builder b;
+    header(c, &b, buf, sizeof buf);
+    size_t sa_at = b.len;
+    ike_put_p1_sa(&b, c->e->doi->doi, c->sa->ini->offer, c->sa->ini->n_offer);
+    size_t sa_end = b.len;
+    isakmp_build_data(&b, ISAKMP_PL_NONCE, k->ni, k->ni_len);
+    if (b.err || !keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, sa_end - sa_at - 4))
+        return FW_FAIL;
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
+}
+
+/* Message 2 (both): the chosen transform and Nr; SKEYID. */
+static enum fw_verdict take_reply(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    uint16_t n = ike_check_p1_reply(c->sa, sa->body.p, sa->body.len, &k->t);
+    if (n)
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+    k->have_t = true;
+    if (!ike_sa_take_nonce(c->e, no, &k->nr, &k->nr_len))
+        return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+    if (!ike_derive_skeyid(c->sa))
+        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, 0);
+    return FW_OK;
+}
+
+static enum fw_verdict base_i2(struct fw_ctx *c)
+{
+    enum fw_verdict v = take_reply(c);
+    if (v != FW_OK)
+        return v;
+    uint8_t buf[FW_MAX_MSG];
+    struct isakmp_builder b;
+    header(c, &b, buf, sizeof buf);
+    if (!make_ke(c, true))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    isakmp_build_data(&b, ISAKMP_PL_KE, ike_of(c->sa)->gxi, ike_of(c->sa)->gxi_len);
+    if (!put_id_proof(c, &b, true) || !fw_xchg_send(c, c->x, &b, false, true))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return FW_OK;
+}
+
+static enum fw_verdict base_i4(struct fw_ctx *c)
+{
+    enum fw_verdict v = take_ke_derive(c, true);
+    if (v == FW_OK)
+        v = shared_keys(c);
+    if (v != FW_OK)
+        return v;
+    enum isakmp_fail_reason why;
+    uint16_t n = check_id_proof(c, false, &why);
+    if (n)
+        return fail(c, why, n);
+    ike_established(c);
+    return FW_OK;
+}
+
+static enum fw_verdict auth_i2(struct fw_ctx *c)
+{
+    enum fw_verdict v = take_reply(c);
+    if (v != FW_OK)
+        return v;
+    enum isakmp_fail_reason why;
+    uint16_t n = check_id_proof(c, false, &why);
+    if (n)
+        return fail(c, why, n);
+    uint8_t buf[FW_MAX_MSG];
+    struct isakmp_builder b;
+    header(c, &b, buf, sizeof buf);
+    if (!put_id_proof(c, &b, true) || !fw_xchg_send(c, c->x, &b, false, false))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_established(c);
+    return FW_OK;
+}
+
+/* ---- responder ------------------------------------------------------------------ */
+
+static enum fw_verdict r_msg1(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_sa_get(c);
+    if (!k)
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
+    const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
+    uint8_t prop_no = 0;
+    struct isakmp_bytes raw = { 0 };
+    uint16_t n = ike_choose_p1(c->e, sa->body.p, sa->body.len, 0, &k->t, &prop_no, &raw,
+                               &k->life_shortened);
+    if (n)
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+    if (k->t.auth != ISAKMP_AUTH_PSK)
+        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+    k->have_t = true;
+    if (!ike_sa_take_nonce(c->e, no, &k->ni, &k->ni_len))
+        return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+    /* Authentication Only proves us in message 2: the PSK by address. */
+    if (!ike_find_psk(c, NULL) && auth_only(c))
+        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
+    if (!keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len) ||
+        !ike_sa_nonce(c->e, &k->nr, &k->nr_len))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    uint8_t buf[FW_MAX_MSG];
+    struct isakmp_builder b;
+    header(c, &b, buf, sizeof buf);
+    ike_put_p1_reply(&b, c->e->doi->doi, prop_no, &raw);
+    isakmp_build_data(&b, ISAKMP_PL_NONCE, k->nr, k->nr_len);
+    if (auth_only(c) && (!ike_derive_skeyid(c->sa) || !put_id_proof(c, &b, false)))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
+
+static enum fw_verdict base_r3(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    const struct isakmp_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
+    struct isakmp_identity peer;
+    /* The initiator's identity names its PSK (as in Aggressive Mode). */
+    if (!ike_parse_id(id->body.p, id->body.len, &peer))
+        return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+    if (!ike_find_psk(c, &peer) || !ike_derive_skeyid(c->sa))
+        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
+    enum fw_verdict v = take_ke_derive(c, false);
+    if (v != FW_OK)
+        return v;
+    enum isakmp_fail_reason why;
+    uint16_t n = check_id_proof(c, true, &why);
+    if (n)
+        return fail(c, why, n);
+    if (!make_ke(c, false))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    if ((v = shared_keys(c)) != FW_OK)
+        return v;
+    uint8_t buf[FW_MAX_MSG];
+    struct isakmp_builder b;
+    header(c, &b, buf, sizeof buf);
+    isakmp_build_data(&b, ISAKMP_PL_KE, k->gxr, k->gxr_len);
+    if (!put_id_proof(c, &b, false) || !fw_xchg_send(c, c->x, &b, false, false))
+        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_established(c);
+    return FW_OK;
+}
+
+static enum fw_verdict auth_r3(struct fw_ctx *c)
+{
+    enum isakmp_fail_reason why;
+    uint16_t n = check_id_proof(c, true, &why);
+    if (n)
+        return fail(c, why, n);
+    ike_established(c);
+    return FW_OK;
+}
+
+#define SA_NONCE (PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE))
+#define KE_ID_HASH (PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH))
+#define ID_HASH (PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH))
+
+static const struct fw_step base_steps[] = {
+    { 1, true, FW_CLEAR, SA_NONCE, PL(ISAKMP_PL_VID), SA_NONCE, r_msg1, 0, 0 },
+    { 2, false, FW_CLEAR, SA_NONCE, PL(ISAKMP_PL_VID), KE_ID_HASH, base_i2, 0, 0 },
+    { 3, true, FW_CLEAR, KE_ID_HASH, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N), KE_ID_HASH, base_r3, 0, 0 },
+    { 4, false, FW_CLEAR, KE_ID_HASH, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N), 0, base_i4, 0, 0 },
+};
+
+const struct fw_exchange_def ike_base_mode = {
+    .type = ISAKMP_XCHG_BASE,
+    .phase = 1,
+    .n_msgs = 4,
+    .steps = base_steps,
+    .n_steps = sizeof base_steps / sizeof base_steps[0],
+};
+
+static const struct fw_step auth_steps[] = {
+    { 1, true, FW_CLEAR, SA_NONCE, PL(ISAKMP_PL_VID), SA_NONCE | ID_HASH, r_msg1, 0, 0 },
+    { 2, false, FW_CLEAR, SA_NONCE | ID_HASH, PL(ISAKMP_PL_VID), ID_HASH, auth_i2, 0, 0 },
+    { 3, true, FW_CLEAR, ID_HASH, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N), 0, auth_r3, 0, 0 },
+};
+
+const struct fw_exchange_def ike_auth_only_mode = {
+    .type = ISAKMP_XCHG_AUTH_ONLY,
+    .phase = 1,
+    .n_msgs = 3,
+    .steps = auth_steps,
+    .n_steps = sizeof auth_steps / sizeof auth_steps[0],
+};
