@@ -24,10 +24,11 @@ static bool make_keys(void)
     return ok;
 }
 
-static void rsa_setup(struct pair *p, struct isakmp_rsa_peer peers[2],
-                      const struct isakmp_rsa_key *b_sees_a, uint16_t auth)
+static void rsa_setup_group(struct pair *p, struct isakmp_rsa_peer peers[2],
+                            const struct isakmp_rsa_key *b_sees_a, uint16_t auth,
+                            uint16_t group, uint16_t pfs)
 {
-    pair_setup(p, 14, 0, "unused", "unused");
+    pair_setup(p, group, pfs, "unused", "unused");
     p->p1a.auth = p->p1b.auth = auth;
     memset(peers, 0, 2 * sizeof *peers);
     peers[0].addr = isakmp_addr_v4(10, 0, 0, 2, 500);     /* A knows B's key */
@@ -40,6 +41,12 @@ static void rsa_setup(struct pair *p, struct isakmp_rsa_peer peers[2],
     p->cb.rsa_key = key_b;
     p->cb.rsa_peers = &peers[1];
     p->cb.n_rsa_peers = 1;
+}
+
+static void rsa_setup(struct pair *p, struct isakmp_rsa_peer peers[2],
+                      const struct isakmp_rsa_key *b_sees_a, uint16_t auth)
+{
+    rsa_setup_group(p, peers, b_sees_a, auth, 14, 0);
 }
 
 static void rsa_ok(uint8_t xchg, uint16_t auth)
@@ -127,8 +134,56 @@ static void pke_aggressive_wrong_key(void) { rsa_wrong_key(ISAKMP_XCHG_AGGRESSIV
 static void rpke_main(void) { rsa_ok(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_REV_ENC); }
 static void rpke_main_wrong_key(void) { rsa_wrong_key(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_REV_ENC); }
 
+/* The issue's matrix for the RSA methods: {Main, Aggressive} x groups
+ * {2, 14, 19} x {Quick Mode with PFS, without}; both sides must derive
+ * the same phase-1 keys and the same KEYMAT (A's out = B's in). */
+static void matrix(uint8_t xchg, uint16_t auth)
+{
+    REQUIRE(make_keys());
+    static const uint16_t groups[] = {2, 14, 19};
+    for (size_t g = 0; g < 3; g++)
+        for (int with_pfs = 0; with_pfs < 2; with_pfs++) {
+            struct pair p;
+            struct isakmp_rsa_peer peers[2];
+            rsa_setup_group(&p, peers, key_a, auth, groups[g], with_pfs ? groups[g] : 0);
+            REQUIRE(pair_start(&p));
+            REQUIRE(pair_initiate(&p, xchg, true));
+            memnet_run(p.net, memnet_now(p.net) + 10 * SEC);
+            unsigned na = memnet_count(p.net, p.a, ISAKMP_EV_SA_ESTABLISHED);
+            unsigned nb = memnet_count(p.net, p.b, ISAKMP_EV_SA_ESTABLISHED);
+            CHECK_MSG(na == 2 && nb == 2, "group %u pfs %d: %u/%u SAs established", groups[g],
+                      with_pfs, na, nb);
+            struct isakmp_phase1_keys ka, kb;
+            struct isakmp_phase2_keys qa, qb;
+            if (na == 2 && nb == 2 &&
+                isakmp_engine_phase1_keys(memnet_engine(p.net, p.a), pair_sa(&p, p.a, 1), &ka) &&
+                isakmp_engine_phase1_keys(memnet_engine(p.net, p.b), pair_sa(&p, p.b, 1), &kb) &&
+                isakmp_engine_phase2_keys(memnet_engine(p.net, p.a), pair_sa(&p, p.a, 2), 0, &qa) &&
+                isakmp_engine_phase2_keys(memnet_engine(p.net, p.b), pair_sa(&p, p.b, 2), 0, &qb)) {
+                CHECK_MEM(ka.enc_key, ka.enc_key_len, kb.enc_key, kb.enc_key_len);
+                CHECK_MEM(ka.skeyid_d, ka.prf_len, kb.skeyid_d, kb.prf_len);
+                CHECK_MEM(qa.keymat_out, qa.keymat_len, qb.keymat_in, qb.keymat_len);
+                CHECK_MEM(qa.keymat_in, qa.keymat_len, qb.keymat_out, qb.keymat_len);
+            } else if (na == 2 && nb == 2) {
+                CHECK_MSG(false, "group %u pfs %d: keys not available", groups[g], with_pfs);
+            }
+            pair_free(&p);
+        }
+}
+
+static void matrix_sig_main(void) { matrix(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_SIG); }
+static void matrix_sig_aggressive(void) { matrix(ISAKMP_XCHG_AGGRESSIVE, ISAKMP_AUTH_RSA_SIG); }
+static void matrix_pke_main(void) { matrix(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_ENC); }
+static void matrix_pke_aggressive(void) { matrix(ISAKMP_XCHG_AGGRESSIVE, ISAKMP_AUTH_RSA_ENC); }
+static void matrix_rpke_main(void) { matrix(ISAKMP_XCHG_IDPROT, ISAKMP_AUTH_RSA_REV_ENC); }
+
 int main(void)
 {
+    RUN(matrix_sig_main);
+    RUN(matrix_sig_aggressive);
+    RUN(matrix_pke_main);
+    RUN(matrix_pke_aggressive);
+    RUN(matrix_rpke_main);
     RUN(rsa_main);
     RUN(rsa_aggressive);
     RUN(rsa_main_wrong_key);
