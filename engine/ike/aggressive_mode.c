@@ -8,26 +8,10 @@
  * encryption (§5.2) the ID and nonce bodies travel encrypted to the
  * other side's RSA key (and the identities are no longer in the clear). */
 #include "ike/ike.h"
-#include "isakmp/secmem.h"
 
 #include <string.h>
 
 #define PL FW_PL
-
-static enum fw_verdict fail(struct fw_ctx *c, enum isakmp_fail_reason r, uint16_t notify)
-{
-    c->reason = r;
-    c->notify = notify;
-    return FW_FAIL;
-}
-
-static bool keep(struct isakmp_engine *e, uint8_t **dst, size_t *dst_len, const void *p, size_t n)
-{
-    fw_free(e, *dst);
-    *dst = fw_memdup(e, p, n);
-    *dst_len = n;
-    return *dst != NULL;
-}
 
 static void header(struct isakmp_builder *b, uint8_t *buf, size_t cap, const struct fw_sa *sa)
 {
@@ -43,24 +27,9 @@ static bool make_ke_nonce(struct fw_ctx *c, uint16_t group, bool initiator)
         return false;
     size_t len;
     const uint8_t *pub = ike_dh_public(k->dh, &len);
-    if (!keep(c->e, initiator ? &k->gxi : &k->gxr, initiator ? &k->gxi_len : &k->gxr_len, pub, len))
+    if (!ike_keep(c->e, initiator ? &k->gxi : &k->gxr, initiator ? &k->gxi_len : &k->gxr_len, pub, len))
         return false;
     return ike_sa_nonce(c->e, initiator ? &k->ni : &k->nr, initiator ? &k->ni_len : &k->nr_len);
-}
-
-static enum fw_verdict shared_keys(struct fw_ctx *c, const uint8_t *peer, size_t len)
-{
-    struct ike_sa *k = ike_of(c->sa);
-    uint8_t gxy[IKE_MAX_DH];
-    size_t gxy_len = 0;
-    bool ok = ike_dh_shared(c->e, k->dh, peer, len, gxy, &gxy_len);
-    ike_dh_free(c->e, k->dh);
-    k->dh = NULL;
-    if (!ok)
-        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
-    ok = ike_derive_phase1(c, gxy, gxy_len);
-    isakmp_wipe(gxy, sizeof gxy);
-    return ok ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 static bool id_matches(const struct isakmp_identity *want, const struct isakmp_identity *got)
@@ -112,7 +81,7 @@ enum fw_verdict ike_aggressive_initiate(struct fw_ctx *c)
         isakmp_build_data(&b, ISAKMP_PL_ID, id, id_len);
     }
     ike_put_vendor_ids(&b);
-    if (b.err || !keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, isakmp_get16(b.buf + sa_at + 2) - 4u))
+    if (b.err || !ike_keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, isakmp_get16(b.buf + sa_at + 2) - 4u))
         return FW_FAIL;
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
 }
@@ -121,7 +90,7 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
 {
     struct ike_sa *k = ike_sa_get(c);
     if (!k)
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     ike_note_vendor_ids(c->sa, c->m);
     const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     const struct isakmp_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
@@ -132,30 +101,30 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     uint16_t n = ike_choose_p1(c->e, sa->body.p, sa->body.len, 0, &k->t, &prop_no, &raw,
                                &k->life_shortened);
     if (n)
-        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+        return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)      /* see ike_aggressive_initiate */
-        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+        return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
     k->have_t = true;
     if (ke->body.len != ike_group_public_len(c->e, k->t.group))
-        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+        return ike_fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
     if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
         uint16_t n = ike_pke_take_id_nonce(c, true);
         if (n)
-            return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+            return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
     } else {
         if (!ike_sa_take_nonce(c->e, no, &k->ni, &k->ni_len))
-            return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+            return ike_fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
         if (!ike_parse_id(id->body.p, id->body.len, &k->peer_id))
-            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+            return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     }
     if (k->t.auth == ISAKMP_AUTH_PSK ? !ike_find_psk(c, &k->peer_id)
                                      : !ike_rsa_have_peer(c->e, c->sa, &k->peer_id))
-        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
-    if (!keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len) ||
-        !keep(c->e, &k->gxi, &k->gxi_len, ke->body.p, ke->body.len) ||
+        return ike_fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
+    if (!ike_keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len) ||
+        !ike_keep(c->e, &k->gxi, &k->gxi_len, ke->body.p, ke->body.len) ||
         !make_ke_nonce(c, k->t.group, false))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
-    enum fw_verdict v = shared_keys(c, k->gxi, k->gxi_len);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    enum fw_verdict v = ike_compute_keys(c);
     if (v != FW_OK)
         return v;
     uint8_t buf[FW_MAX_MSG], myid[IKE_ID_BODY_MAX];
@@ -166,15 +135,15 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     isakmp_build_data(&b, ISAKMP_PL_KE, k->gxr, k->gxr_len);
     if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
         if (!ike_pke_put_id_nonce(c, &b, false))
-            return fail(c, ISAKMP_FAIL_LOCAL, 0);
+            return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     } else {
         isakmp_build_data(&b, ISAKMP_PL_NONCE, k->nr, k->nr_len);
         isakmp_build_data(&b, ISAKMP_PL_ID, myid, myid_len);
     }
     if (!ike_put_auth(c, &b, false, myid, myid_len))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     ike_put_vendor_ids(&b);
-    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 static enum fw_verdict i_msg2(struct fw_ctx *c)
@@ -187,41 +156,41 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
     const struct isakmp_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
     uint16_t n = ike_check_p1_reply(c->sa, sa->body.p, sa->body.len, &k->t);
     if (n)
-        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+        return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)      /* see ike_aggressive_initiate */
-        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+        return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
     k->have_t = true;
     if (ke->body.len != ike_group_public_len(c->e, k->t.group))
-        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+        return ike_fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
     uint8_t idb[IKE_ID_BODY_MAX];
     size_t idb_len;
     if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
         if ((n = ike_pke_take_id_nonce(c, false)) != 0)
-            return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+            return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
         idb_len = ike_peer_id_body(k, idb);
     } else {
         if (!ike_sa_take_nonce(c->e, no, &k->nr, &k->nr_len))
-            return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+            return ike_fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
         if (!ike_parse_id(id->body.p, id->body.len, &k->peer_id))
-            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+            return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
         idb_len = id->body.len;
         memcpy(idb, id->body.p, idb_len);
     }
     if (!id_matches(&c->sa->ini->peer_id_expected, &k->peer_id))
-        return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
-    if (!keep(c->e, &k->gxr, &k->gxr_len, ke->body.p, ke->body.len))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
-    enum fw_verdict v = shared_keys(c, k->gxr, k->gxr_len);
+        return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+    if (!ike_keep(c->e, &k->gxr, &k->gxr_len, ke->body.p, ke->body.len))
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    enum fw_verdict v = ike_compute_keys(c);
     if (v != FW_OK)
         return v;
     if ((n = ike_check_auth(c, false, idb, idb_len)) != 0)
-        return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+        return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
     uint8_t buf[FW_MAX_MSG], myid[IKE_ID_BODY_MAX];
     size_t myid_len = ike_my_id_body(c->e, c->sa, myid);
     struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     if (!ike_put_auth(c, &b, true, myid, myid_len) || !fw_xchg_send(c, c->x, &b, false, false))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     established(c);
     return FW_OK;
 }
@@ -234,7 +203,7 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
     size_t id_len = ike_peer_id_body(k, id);
     uint16_t n = ike_check_auth(c, true, id, id_len);
     if (n)
-        return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+        return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
     for (unsigned i = 0; i < fw_msg_count(c->m, ISAKMP_PL_N); i++) {
         const struct isakmp_payload *n = fw_msg_find(c->m, ISAKMP_PL_N, i);
         if (n->u.notify.type == ISAKMP_N_INITIAL_CONTACT)

@@ -43,21 +43,6 @@
 
 #define PL FW_PL
 
-static enum fw_verdict fail(struct fw_ctx *c, enum isakmp_fail_reason r, uint16_t notify)
-{
-    c->reason = r;
-    c->notify = notify;
-    return FW_FAIL;
-}
-
-static bool keep(struct isakmp_engine *e, uint8_t **dst, size_t *dst_len, const void *p, size_t n)
-{
-    fw_free(e, *dst);
-    *dst = fw_memdup(e, p, n);
-    *dst_len = n;
-    return *dst != NULL;
-}
-
 static bool auth_only(const struct fw_ctx *c)
 {
     return c->sa->exchange_type == ISAKMP_XCHG_AUTH_ONLY;
@@ -131,7 +116,7 @@ static bool make_ke(struct fw_ctx *c, bool initiator)
         return false;
     size_t len;
     const uint8_t *pub = ike_dh_public(k->dh, &len);
-    return keep(c->e, initiator ? &k->gxi : &k->gxr, initiator ? &k->gxi_len : &k->gxr_len, pub, len);
+    return ike_keep(c->e, initiator ? &k->gxi : &k->gxr, initiator ? &k->gxi_len : &k->gxr_len, pub, len);
 }
 
 /* Base: the peer's KE, then g^xy and IKE's key schedule. */
@@ -140,28 +125,11 @@ static enum fw_verdict take_ke_derive(struct fw_ctx *c, bool initiator)
     struct ike_sa *k = ike_of(c->sa);
     const struct isakmp_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
     if (ke->body.len != ike_group_public_len(c->e, k->t.group))
-        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
-    if (!keep(c->e, initiator ? &k->gxr : &k->gxi, initiator ? &k->gxr_len : &k->gxi_len,
+        return ike_fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    if (!ike_keep(c->e, initiator ? &k->gxr : &k->gxi, initiator ? &k->gxr_len : &k->gxi_len,
               ke->body.p, ke->body.len))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     return FW_OK;
-}
-
-static enum fw_verdict shared_keys(struct fw_ctx *c)
-{
-    struct ike_sa *k = ike_of(c->sa);
-    uint8_t gxy[IKE_MAX_DH];
-    size_t gxy_len = 0;
-    const uint8_t *peer = c->sa->initiator ? k->gxr : k->gxi;
-    size_t peer_len = c->sa->initiator ? k->gxr_len : k->gxi_len;
-    bool ok = ike_dh_shared(c->e, k->dh, peer, peer_len, gxy, &gxy_len);
-    ike_dh_free(c->e, k->dh);
-    k->dh = NULL;
-    if (!ok)
-        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
-    ok = ike_derive_phase1(c, gxy, gxy_len);
-    isakmp_wipe(gxy, sizeof gxy);
-    return ok ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 /* ---- initiator ------------------------------------------------------------------ */
@@ -191,7 +159,7 @@ enum fw_verdict ike_base_initiate(struct fw_ctx *c)
     ike_put_p1_sa(&b, c->e->doi->doi, c->sa->ini->offer, c->sa->ini->n_offer);
     size_t sa_end = b.len;
     isakmp_build_data(&b, ISAKMP_PL_NONCE, k->ni, k->ni_len);
-    if (b.err || !keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, sa_end - sa_at - 4))
+    if (b.err || !ike_keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, sa_end - sa_at - 4))
         return FW_FAIL;
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
 }
@@ -204,12 +172,12 @@ static enum fw_verdict take_reply(struct fw_ctx *c)
     const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
     uint16_t n = ike_check_p1_reply(c->sa, sa->body.p, sa->body.len, &k->t);
     if (n)
-        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+        return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     k->have_t = true;
     if (!ike_sa_take_nonce(c->e, no, &k->nr, &k->nr_len))
-        return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+        return ike_fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
     if (!ike_derive_skeyid(c->sa))
-        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_NO_CREDENTIAL, 0);
     return FW_OK;
 }
 
@@ -222,10 +190,10 @@ static enum fw_verdict base_i2(struct fw_ctx *c)
     struct isakmp_builder b;
     header(c, &b, buf, sizeof buf);
     if (!make_ke(c, true))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     isakmp_build_data(&b, ISAKMP_PL_KE, ike_of(c->sa)->gxi, ike_of(c->sa)->gxi_len);
     if (!put_id_proof(c, &b, true) || !fw_xchg_send(c, c->x, &b, false, true))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     return FW_OK;
 }
 
@@ -233,13 +201,13 @@ static enum fw_verdict base_i4(struct fw_ctx *c)
 {
     enum fw_verdict v = take_ke_derive(c, true);
     if (v == FW_OK)
-        v = shared_keys(c);
+        v = ike_compute_keys(c);
     if (v != FW_OK)
         return v;
     enum isakmp_fail_reason why;
     uint16_t n = check_id_proof(c, false, &why);
     if (n)
-        return fail(c, why, n);
+        return ike_fail(c, why, n);
     ike_established(c);
     return FW_OK;
 }
@@ -252,12 +220,12 @@ static enum fw_verdict auth_i2(struct fw_ctx *c)
     enum isakmp_fail_reason why;
     uint16_t n = check_id_proof(c, false, &why);
     if (n)
-        return fail(c, why, n);
+        return ike_fail(c, why, n);
     uint8_t buf[FW_MAX_MSG];
     struct isakmp_builder b;
     header(c, &b, buf, sizeof buf);
     if (!put_id_proof(c, &b, true) || !fw_xchg_send(c, c->x, &b, false, false))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     ike_established(c);
     return FW_OK;
 }
@@ -268,7 +236,7 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
 {
     struct ike_sa *k = ike_sa_get(c);
     if (!k)
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
     uint8_t prop_no = 0;
@@ -276,26 +244,26 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     uint16_t n = ike_choose_p1(c->e, sa->body.p, sa->body.len, 0, &k->t, &prop_no, &raw,
                                &k->life_shortened);
     if (n)
-        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+        return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     if (k->t.auth != ISAKMP_AUTH_PSK)
-        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+        return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
     k->have_t = true;
     if (!ike_sa_take_nonce(c->e, no, &k->ni, &k->ni_len))
-        return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+        return ike_fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
     /* Authentication Only proves us in message 2: the PSK by address. */
     if (!ike_find_psk(c, NULL) && auth_only(c))
-        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
-    if (!keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len) ||
+        return ike_fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
+    if (!ike_keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len) ||
         !ike_sa_nonce(c->e, &k->nr, &k->nr_len))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     uint8_t buf[FW_MAX_MSG];
     struct isakmp_builder b;
     header(c, &b, buf, sizeof buf);
     ike_put_p1_reply(&b, c->e->doi->doi, prop_no, &raw);
     isakmp_build_data(&b, ISAKMP_PL_NONCE, k->nr, k->nr_len);
     if (auth_only(c) && (!ike_derive_skeyid(c->sa) || !put_id_proof(c, &b, false)))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
-    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 static enum fw_verdict base_r3(struct fw_ctx *c)
@@ -305,26 +273,26 @@ static enum fw_verdict base_r3(struct fw_ctx *c)
     struct isakmp_identity peer;
     /* The initiator's identity names its PSK (as in Aggressive Mode). */
     if (!ike_parse_id(id->body.p, id->body.len, &peer))
-        return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+        return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     if (!ike_find_psk(c, &peer) || !ike_derive_skeyid(c->sa))
-        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
+        return ike_fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
     enum fw_verdict v = take_ke_derive(c, false);
     if (v != FW_OK)
         return v;
     enum isakmp_fail_reason why;
     uint16_t n = check_id_proof(c, true, &why);
     if (n)
-        return fail(c, why, n);
+        return ike_fail(c, why, n);
     if (!make_ke(c, false))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
-    if ((v = shared_keys(c)) != FW_OK)
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    if ((v = ike_compute_keys(c)) != FW_OK)
         return v;
     uint8_t buf[FW_MAX_MSG];
     struct isakmp_builder b;
     header(c, &b, buf, sizeof buf);
     isakmp_build_data(&b, ISAKMP_PL_KE, k->gxr, k->gxr_len);
     if (!put_id_proof(c, &b, false) || !fw_xchg_send(c, c->x, &b, false, false))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     ike_established(c);
     return FW_OK;
 }
@@ -334,7 +302,7 @@ static enum fw_verdict auth_r3(struct fw_ctx *c)
     enum isakmp_fail_reason why;
     uint16_t n = check_id_proof(c, true, &why);
     if (n)
-        return fail(c, why, n);
+        return ike_fail(c, why, n);
     ike_established(c);
     return FW_OK;
 }

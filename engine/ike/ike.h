@@ -100,6 +100,12 @@ enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct isakmp_builder
 bool ike_main_stateless_resume(struct fw_ctx *c, const uint8_t *blob, size_t blob_len);
 
 /* ---- common pieces (ike_common.c) ---------------------------------------- */
+/* Record why the exchange fails (reason, Notify type or 0); returns FW_FAIL. */
+enum fw_verdict ike_fail(struct fw_ctx *c, enum isakmp_fail_reason r, uint16_t notify);
+/* Replace *dst with a counted copy of p[0..n); false: no memory. */
+bool ike_keep(struct isakmp_engine *e, uint8_t **dst, size_t *dst_len, const void *p, size_t n);
+/* g^xy from our key pair (then freed) and the peer's kept public value, then the phase-1 keys. */
+enum fw_verdict ike_compute_keys(struct fw_ctx *c);
 /* The ike_sa of c->sa, created on first use. */
 struct ike_sa *ike_sa_get(struct fw_ctx *c);
 void ike_sa_free(struct isakmp_engine *e, struct fw_sa *sa);

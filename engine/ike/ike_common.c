@@ -2,8 +2,41 @@
  * pre-shared key lookup, vendor IDs. */
 #include "ike/ike.h"
 #include "doi/ipsec_doi.h"
+#include "isakmp/secmem.h"
 
 #include <string.h>
+
+enum fw_verdict ike_fail(struct fw_ctx *c, enum isakmp_fail_reason r, uint16_t notify)
+{
+    c->reason = r;
+    c->notify = notify;
+    return FW_FAIL;
+}
+
+bool ike_keep(struct isakmp_engine *e, uint8_t **dst, size_t *dst_len, const void *p, size_t n)
+{
+    fw_free(e, *dst);
+    *dst = fw_memdup(e, p, n);
+    *dst_len = n;
+    return *dst != NULL;
+}
+
+enum fw_verdict ike_compute_keys(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    uint8_t gxy[IKE_MAX_DH];
+    size_t gxy_len = 0;
+    const uint8_t *peer = c->sa->initiator ? k->gxr : k->gxi;
+    size_t peer_len = c->sa->initiator ? k->gxr_len : k->gxi_len;
+    bool ok = ike_dh_shared(c->e, k->dh, peer, peer_len, gxy, &gxy_len);
+    ike_dh_free(c->e, k->dh);
+    k->dh = NULL;
+    if (!ok)
+        return ike_fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    ok = ike_derive_phase1(c, gxy, gxy_len);
+    isakmp_wipe(gxy, sizeof gxy);
+    return ok ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+}
 
 struct ike_sa *ike_sa_get(struct fw_ctx *c)
 {

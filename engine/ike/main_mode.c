@@ -12,7 +12,6 @@
  * carry the identity and nonce encrypted, and 5 and 6 only the hash:
  * other steps of the table (variant = authentication method). */
 #include "ike/ike.h"
-#include "isakmp/secmem.h"
 
 #include <string.h>
 
@@ -25,22 +24,6 @@ static void header(struct isakmp_builder *b, uint8_t *buf, size_t cap, const str
     fw_build_header(b, sa->cky_i, sa->cky_r, ISAKMP_XCHG_IDPROT, 0, 0);
 }
 
-static enum fw_verdict fail(struct fw_ctx *c, enum isakmp_fail_reason r, uint16_t notify)
-{
-    c->reason = r;
-    c->notify = notify;
-    return FW_FAIL;
-}
-
-/* Copy a public value into *dst (counted). */
-static bool keep(struct isakmp_engine *e, uint8_t **dst, size_t *dst_len, const void *p, size_t n)
-{
-    fw_free(e, *dst);
-    *dst = fw_memdup(e, p, n);
-    *dst_len = n;
-    return *dst != NULL;
-}
-
 /* KE and nonce of message 3 or 4 into the SA, then g^xy and the keys. */
 static enum fw_verdict take_ke_nonce(struct fw_ctx *c, bool initiator)
 {
@@ -51,50 +34,33 @@ static enum fw_verdict take_ke_nonce(struct fw_ctx *c, bool initiator)
         /* §5.3: the KE body is encrypted too; checked once opened. */
         uint16_t n = ike_rpke_take(c, !initiator);
         if (n)
-            return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID
+            return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID
                            : n == ISAKMP_N_INVALID_KEY_INFORMATION ? ISAKMP_FAIL_BAD_KE
                                                                    : ISAKMP_FAIL_AUTH, n);
         const struct isakmp_identity *want = c->sa->ini ? &c->sa->ini->peer_id_expected : NULL;
         if (want && want->type && (want->type != k->peer_id.type || want->len != k->peer_id.len ||
                                    memcmp(want->data, k->peer_id.data, want->len) != 0))
-            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+            return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
         return FW_OK;
     }
     if (ke->body.len != ike_group_public_len(c->e, k->t.group))
-        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+        return ike_fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
     if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
         uint16_t n = ike_pke_take_id_nonce(c, !initiator);
         if (n)
-            return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+            return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
         const struct isakmp_identity *want = c->sa->ini ? &c->sa->ini->peer_id_expected : NULL;
         if (want && want->type && (want->type != k->peer_id.type || want->len != k->peer_id.len ||
                                    memcmp(want->data, k->peer_id.data, want->len) != 0))
-            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+            return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     } else if (!ike_sa_take_nonce(c->e, no, initiator ? &k->nr : &k->ni,
                                   initiator ? &k->nr_len : &k->ni_len)) {
-        return fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+        return ike_fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
     }
-    if (!keep(c->e, initiator ? &k->gxr : &k->gxi, initiator ? &k->gxr_len : &k->gxi_len,
+    if (!ike_keep(c->e, initiator ? &k->gxr : &k->gxi, initiator ? &k->gxr_len : &k->gxi_len,
               ke->body.p, ke->body.len))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     return FW_OK;
-}
-
-static enum fw_verdict compute_keys(struct fw_ctx *c)
-{
-    struct ike_sa *k = ike_of(c->sa);
-    uint8_t gxy[IKE_MAX_DH];
-    size_t gxy_len = 0;
-    const uint8_t *peer = c->sa->initiator ? k->gxr : k->gxi;
-    size_t peer_len = c->sa->initiator ? k->gxr_len : k->gxi_len;
-    bool ok = ike_dh_shared(c->e, k->dh, peer, peer_len, gxy, &gxy_len);
-    ike_dh_free(c->e, k->dh);
-    k->dh = NULL;
-    if (!ok)
-        return fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
-    ok = ike_derive_phase1(c, gxy, gxy_len);
-    isakmp_wipe(gxy, sizeof gxy);
-    return ok ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 /* Our KE + nonce payloads (messages 3 and 4). */
@@ -105,7 +71,7 @@ static bool put_ke_nonce(struct fw_ctx *c, struct isakmp_builder *b, bool initia
         return false;
     size_t len;
     const uint8_t *pub = ike_dh_public(k->dh, &len);
-    if (!keep(c->e, initiator ? &k->gxi : &k->gxr, initiator ? &k->gxi_len : &k->gxr_len, pub, len))
+    if (!ike_keep(c->e, initiator ? &k->gxi : &k->gxr, initiator ? &k->gxi_len : &k->gxr_len, pub, len))
         return false;
     if (!ike_sa_nonce(c->e, initiator ? &k->ni : &k->nr, initiator ? &k->ni_len : &k->nr_len))
         return false;
@@ -150,17 +116,17 @@ static enum fw_verdict check_id_hash(struct fw_ctx *c, bool peer_is_initiator)
     } else {
         const struct isakmp_payload *id = fw_msg_find(c->m, ISAKMP_PL_ID, 0);
         if (!ike_parse_id(id->body.p, id->body.len, &k->peer_id))
-            return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+            return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
         idb_len = id->body.len;
         memcpy(idb, id->body.p, idb_len);
     }
     uint16_t n = ike_check_auth(c, peer_is_initiator, idb, idb_len);
     if (n)
-        return fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+        return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
     const struct isakmp_identity *want = c->sa->ini ? &c->sa->ini->peer_id_expected : NULL;
     if (want && want->type && (want->type != k->peer_id.type || want->len != k->peer_id.len ||
                        memcmp(want->data, k->peer_id.data, want->len) != 0))
-        return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
+        return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     for (unsigned i = 0; i < fw_msg_count(c->m, ISAKMP_PL_N); i++) {
         const struct isakmp_payload *n = fw_msg_find(c->m, ISAKMP_PL_N, i);
         if (n->u.notify.type == ISAKMP_N_INITIAL_CONTACT)
@@ -197,7 +163,7 @@ enum fw_verdict ike_main_initiate(struct fw_ctx *c)
     size_t sa_at = b.len;
     ike_put_p1_sa(&b, c->e->doi->doi, c->sa->ini->offer, c->sa->ini->n_offer);
     ike_put_vendor_ids(&b);
-    if (b.err || !keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, isakmp_get16(b.buf + sa_at + 2) - 4u))
+    if (b.err || !ike_keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, isakmp_get16(b.buf + sa_at + 2) - 4u))
         return FW_FAIL;
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
 }
@@ -209,31 +175,31 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
     const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     uint16_t n = ike_check_p1_reply(c->sa, sa->body.p, sa->body.len, &k->t);
     if (n)
-        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+        return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     k->have_t = true;
     if (k->t.auth == ISAKMP_AUTH_PSK && !k->psk)
-        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_NO_CREDENTIAL, 0);
     uint8_t buf[FW_MAX_MSG];
     struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     if (!put_ke_nonce(c, &b, true))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
-    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 static enum fw_verdict i_msg4(struct fw_ctx *c)
 {
     enum fw_verdict v = take_ke_nonce(c, true);
     if (v == FW_OK)
-        v = compute_keys(c);
+        v = ike_compute_keys(c);
     if (v != FW_OK)
         return v;
     uint8_t buf[FW_MAX_MSG];
     struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     if (!put_id_hash(c, &b, true))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
-    return fw_xchg_send(c, c->x, &b, true, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return fw_xchg_send(c, c->x, &b, true, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 static enum fw_verdict i_msg6(struct fw_ctx *c)
@@ -258,23 +224,23 @@ static enum fw_verdict choose_and_reply(struct fw_ctx *c, const struct isakmp_pa
     bool shortened;
     uint16_t n = ike_choose_p1(c->e, sa->body.p, sa->body.len, 0, t, &prop_no, &raw, &shortened);
     if (n)
-        return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
+        return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     *shortened_out = shortened;
     /* Main Mode PSK can only be found by address (the ID comes later,
      * encrypted under a key made from the PSK). */
     if (t->auth == ISAKMP_AUTH_PSK && !ike_psk_lookup(c->e, &c->sa->peer, NULL))
-        return fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
+        return ike_fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
     fw_build_header(b, c->sa->cky_i, c->sa->cky_r, ISAKMP_XCHG_IDPROT, 0, 0);
     ike_put_p1_reply(b, c->e->doi->doi, prop_no, &raw);
     ike_put_vendor_ids(b);
-    return b->err ? fail(c, ISAKMP_FAIL_LOCAL, 0) : FW_OK;
+    return b->err ? ike_fail(c, ISAKMP_FAIL_LOCAL, 0) : FW_OK;
 }
 
 static enum fw_verdict r_msg1(struct fw_ctx *c)
 {
     struct ike_sa *k = ike_sa_get(c);
     if (!k)
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     ike_note_vendor_ids(c->sa, c->m);
     const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     uint8_t buf[FW_MAX_MSG];
@@ -285,9 +251,9 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
         return v;
     k->have_t = true;
     if ((k->t.auth == ISAKMP_AUTH_PSK && !ike_find_psk(c, NULL)) ||
-        !keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
-    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+        !ike_keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len))
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct isakmp_builder *reply,
@@ -297,7 +263,7 @@ enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct isakmp_builder
     struct isakmp_p1_transform t;
     bool shortened;
     if (!sa || sa->body.len > FW_STATELESS_BLOB)
-        return fail(c, ISAKMP_FAIL_MALFORMED, 0);
+        return ike_fail(c, ISAKMP_FAIL_MALFORMED, 0);
     enum fw_verdict v = choose_and_reply(c, sa, &t, reply, &shortened);
     if (v != FW_OK)
         return v;
@@ -318,7 +284,7 @@ bool ike_main_stateless_resume(struct fw_ctx *c, const uint8_t *blob, size_t blo
      * stateless responder does not start DPD.) */
     if (!k || ike_choose_p1(c->e, blob, blob_len, 0, &k->t, &prop_no, &raw, &k->life_shortened) != 0 ||
         (k->t.auth == ISAKMP_AUTH_PSK && !ike_find_psk(c, NULL)) ||
-        !keep(c->e, &k->sai_b, &k->sai_b_len, blob, blob_len))
+        !ike_keep(c->e, &k->sai_b, &k->sai_b_len, blob, blob_len))
         return false;
     k->have_t = true;
     return true;
@@ -333,10 +299,10 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
     struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     if (!put_ke_nonce(c, &b, false))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
-    if ((v = compute_keys(c)) != FW_OK)
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    if ((v = ike_compute_keys(c)) != FW_OK)
         return v;
-    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
+    return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 static enum fw_verdict r_msg5(struct fw_ctx *c)
@@ -348,7 +314,7 @@ static enum fw_verdict r_msg5(struct fw_ctx *c)
     struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     if (!put_id_hash(c, &b, false) || !fw_xchg_send(c, c->x, &b, true, false))
-        return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     established(c);
     return FW_OK;
 }
