@@ -130,7 +130,7 @@ static bool same_protocol(const struct isakmp_p2_protocol *a, const struct isakm
            a->key_bits == b->key_bits && a->encap == b->encap;
 }
 
-static uint16_t decode_sa(const uint8_t *body, size_t len, struct isakmp_payload *p)
+uint16_t ipsec_doi_decode_sa(const uint8_t *body, size_t len, struct isakmp_payload *p)
 {
     struct isakmp_wire_error err;
     memset(&err, 0, sizeof err);
@@ -222,7 +222,7 @@ uint16_t ipsec_choose(const uint8_t *sa_body, size_t len,
                       uint32_t max_life, struct ipsec_choice *out)
 {
     struct isakmp_payload p;
-    uint16_t n = decode_sa(sa_body, len, &p);
+    uint16_t n = ipsec_doi_decode_sa(sa_body, len, &p);
     if (n)
         return n;
     struct isakmp_iter it = isakmp_proposals(&p.u.sa);
@@ -265,7 +265,7 @@ uint16_t ipsec_check_reply(const uint8_t *sa_body, size_t len,
                            struct ipsec_choice *out)
 {
     struct isakmp_payload p;
-    uint16_t n = decode_sa(sa_body, len, &p);
+    uint16_t n = ipsec_doi_decode_sa(sa_body, len, &p);
     if (n)
         return n;
     struct isakmp_iter it = isakmp_proposals(&p.u.sa);

@@ -32,6 +32,10 @@ void ipsec_new_spis(struct isakmp_engine *e, const struct isakmp_p2_proposal *p,
 /* Append an SA payload offering the proposals (in order; numbers 1..n). */
 void ipsec_put_sa(struct isakmp_builder *b, const struct isakmp_p2_proposal *p, size_t n,
                   const struct ipsec_spis *spis);
+/* Decode an SA payload body and check it is ours to read: the IPsec DOI
+ * with SIT_IDENTITY_ONLY (phase 1 and phase 2 alike).  Returns 0 or the
+ * Notify type (the codec's, DOI-NOT-SUPPORTED, SITUATION-NOT-SUPPORTED). */
+uint16_t ipsec_doi_decode_sa(const uint8_t *body, size_t len, struct isakmp_payload *p);
 /* Responder: first of the initiator's proposals that matches one of
  * `ours` (with `pfs_group` = the group of the KE sent, 0 if none).
  * Returns 0 or a Notify type. */

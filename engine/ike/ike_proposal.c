@@ -1,6 +1,7 @@
 /* Phase-1 SA payloads (RFC 2409 §5, App. A): offering transforms,
  * choosing one as responder, checking the choice as initiator. */
 #include "ike/ike.h"
+#include "doi/ipsec_doi.h"
 
 #include <string.h>
 
@@ -101,26 +102,13 @@ static bool same_algs(const struct isakmp_p1_transform *a, const struct isakmp_p
            a->auth == b->auth && a->group == b->group;
 }
 
-static uint16_t decode_sa(const uint8_t *body, size_t len, struct isakmp_payload *p)
-{
-    struct isakmp_wire_error err;
-    memset(&err, 0, sizeof err);
-    if (isakmp_decode_payload_body(ISAKMP_PL_SA, body, len, p, &err) != 0)
-        return err.notify ? err.notify : ISAKMP_N_PAYLOAD_MALFORMED;
-    if (p->u.sa.doi != ISAKMP_DOI_IPSEC)
-        return ISAKMP_N_DOI_NOT_SUPPORTED;
-    if (p->u.sa.situation != ISAKMP_SIT_IDENTITY_ONLY)
-        return ISAKMP_N_SITUATION_NOT_SUPPORTED;
-    return 0;
-}
-
 uint16_t ike_choose_p1(const struct isakmp_engine *e, const uint8_t *sa_body, size_t len,
                        uint16_t group, struct isakmp_p1_transform *out,
                        uint8_t *prop_no, struct isakmp_bytes *raw_xf, bool *shortened)
 {
     *shortened = false;
     struct isakmp_payload p;
-    uint16_t n = decode_sa(sa_body, len, &p);
+    uint16_t n = ipsec_doi_decode_sa(sa_body, len, &p);
     if (n)
         return n;
     /* RFC 2409 §5: phase 1 has exactly one proposal, of protocol ISAKMP. */
@@ -160,7 +148,7 @@ uint16_t ike_check_p1_reply(const struct fw_sa *sa, const uint8_t *sa_body, size
                             struct isakmp_p1_transform *out)
 {
     struct isakmp_payload p;
-    uint16_t n = decode_sa(sa_body, len, &p);
+    uint16_t n = ipsec_doi_decode_sa(sa_body, len, &p);
     if (n)
         return n;
     struct isakmp_iter pi = isakmp_proposals(&p.u.sa);
