@@ -77,6 +77,8 @@ static pid_t launch(struct sweep_exec *x, struct slot *s, const sigset_t *old_ma
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent)
             _exit(127);
+        /* its own process group: a stop reaches whatever the run started */
+        setpgid(0, 0);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
@@ -92,8 +94,16 @@ static pid_t launch(struct sweep_exec *x, struct slot *s, const sigset_t *old_ma
         dprintf(2, "isakmp sweep: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    if (pid > 0)
+        setpgid(pid, pid);   /* also here: no window before the child's own call */
     sweep_argv_free(argv);
     return pid;
+}
+
+static void stop_worker(pid_t pid)
+{
+    if (kill(-pid, SIGTERM) != 0)
+        kill(pid, SIGTERM);
 }
 
 /* A worker ended: keep its database if the run finished (renamed into
@@ -211,7 +221,7 @@ int sweep_exec_run(struct sweep_exec *x, bool *interrupted, char *err, size_t er
             if (!stop)
                 for (int i = 0; i < n; i++)
                     if (slots[i].pid)
-                        kill(slots[i].pid, SIGTERM);
+                        stop_worker(slots[i].pid);
             stop = *interrupted = true;
         }
         if (sig < 0)
@@ -234,7 +244,7 @@ int sweep_exec_run(struct sweep_exec *x, bool *interrupted, char *err, size_t er
         if (error)
             for (int i = 0; i < n; i++)
                 if (slots[i].pid)
-                    kill(slots[i].pid, SIGTERM);
+                    stop_worker(slots[i].pid);
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
     free(slots);

@@ -61,7 +61,7 @@ if [ -n "${FAKE_FAIL_PARAMS:-}" ] && [[ $key == *"$FAKE_FAIL_PARAMS"* ]]; then
     status=failed error="'fake failure'"
 fi
 sleep "${FAKE_SLEEP:-0.1}"
-{
+sql=$(
     echo "PRAGMA synchronous = OFF;"   # a test stand-in: speed over durability
     echo ".read $schema"
     echo "BEGIN;"
@@ -92,5 +92,11 @@ sleep "${FAKE_SLEEP:-0.1}"
         echo "INSERT INTO exchanges (run_id, exchange_id, initiator, responder, phase, mode, auth, start_ns, end_ns, outcome, messages, bytes) VALUES (1, $i, 'c', 'gw', 1, 'main', 'psk', $start, $((start + lat)), '$outcome', 6, 900);"
     done
     echo "COMMIT;"
-} | sqlite3 -batch -bail "$db" >/dev/null || exit 1
-[ "$status" = completed ]
+)
+# sqlite3 replaces this shell, so the worker the sweep signals is the only
+# process writing FILE: a SIGTERM'd run leaves no writer behind it
+if [ "$status" = completed ]; then
+    exec sqlite3 -batch -bail "$db" <<<"$sql" >/dev/null
+fi
+sqlite3 -batch -bail "$db" <<<"$sql" >/dev/null
+exit 1
