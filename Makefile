@@ -26,7 +26,7 @@ else
 OPT := -O2 -g
 endif
 
-PKGS_ENGINE := nettle hogweed
+PKGS_ENGINE := nettle hogweed gnutls
 PKGS_TOOLS  := sqlite3 libpcap libconfig
 NS3_MODULES := ns3-core ns3-network ns3-internet ns3-point-to-point ns3-csma
 

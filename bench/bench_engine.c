@@ -36,6 +36,15 @@ static uint64_t now_ns(void)
     return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
 }
 
+/* Rates are per second of this thread's CPU time: on a shared machine
+ * wall time also counts the time other processes ran. */
+static uint64_t cpu_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
+}
+
 static void on_send(void *user, const uint8_t *b, size_t len, const struct isakmp_addr *from,
                     const struct isakmp_addr *to)
 {
@@ -136,7 +145,7 @@ static double handshakes(uint16_t group, uint64_t budget_ns, unsigned *count)
     pol.peer = n.addr[1];
     pol.p2 = &p2;
     pol.n_p2 = 1;
-    uint64_t t0 = now_ns(), t = t0;
+    uint64_t t0 = now_ns(), t = t0, c0 = cpu_ns();
     unsigned done = 0;
     while (t - t0 < budget_ns) {
         isakmp_handle h = isakmp_engine_initiate(n.e[0], t, &pol);
@@ -149,7 +158,7 @@ static double handshakes(uint16_t group, uint64_t budget_ns, unsigned *count)
         pump(&n, t);
         t = now_ns();
     }
-    double s = (double)(now_ns() - t0) / 1e9;
+    double s = (double)(cpu_ns() - c0) / 1e9;
     teardown(&n);
     *count = done;
     return done / s;
@@ -164,7 +173,7 @@ static double dh_pair_ns(uint16_t group, unsigned reps)
     struct isakmp_dh_key *a = NULL, *b = NULL;
     uint8_t shared[ISAKMP_DH_MAX_SHARED];
     size_t sl, pl;
-    uint64_t t0 = now_ns();
+    uint64_t t0 = cpu_ns();
     for (unsigned i = 0; i < reps; i++) {
         isakmp_dh_generate(group, NULL, on_random_drbg, r, NULL, &a, NULL);
         if (!b)
@@ -174,7 +183,7 @@ static double dh_pair_ns(uint16_t group, unsigned reps)
         isakmp_dh_key_free(a);
         a = NULL;
     }
-    double ns = (double)(now_ns() - t0) / reps;
+    double ns = (double)(cpu_ns() - t0) / reps;
     isakmp_dh_key_free(b);
     isakmp_drbg_free(r);
     return ns;
@@ -200,7 +209,7 @@ static void half_open_bytes(void)
         n.head = n.tail;
         size_t before = isakmp_engine_memory(n.e[1]);
         const unsigned N = 5000;
-        uint64_t t0 = now_ns();
+        uint64_t t0 = cpu_ns();
         for (unsigned i = 0; i < N; i++) {
             uint32_t v = i * 2654435761u + 1;
             memcpy(m1.b, &v, 4);
@@ -209,7 +218,7 @@ static void half_open_bytes(void)
             isakmp_engine_recv(n.e[1], 2, m1.b, m1.len, &from, &m1.dst);
             n.head = n.tail;
         }
-        double ns = (double)(now_ns() - t0) / N;
+        double ns = (double)(cpu_ns() - t0) / N;
         size_t after = isakmp_engine_memory(n.e[1]);
         printf("responder per bogus message 1 (%s): %.0f bytes kept, %.1f us CPU (%u requests, %zu -> %zu bytes)\n",
                names[mode], (double)(after - before) / N, ns / 1000, N, before, after);
@@ -217,20 +226,62 @@ static void half_open_bytes(void)
     }
 }
 
-int main(void)
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, unsigned n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define ROUNDS 5
+
+/* Handshakes and the DH bound alternate in ROUNDS short rounds, so both
+ * see the same machine load (the machine may be shared); the best round
+ * of each is the figure least disturbed by other work, the median says
+ * how much the load moved. */
+static void throughput(uint16_t group)
+{
+    double hs[ROUNDS], bound[ROUNDS];
+    unsigned total = 0;
+    for (unsigned r = 0; r < ROUNDS; r++) {
+        unsigned count;
+        hs[r] = handshakes(group, 1500000000ULL / ROUNDS, &count);
+        total += count;
+        double pair = dh_pair_ns(group, (group == 14 ? 100 : 400) / ROUNDS);
+        /* 2 generations + 2 computations per handshake (one per side);
+         * dh_pair_ns measured one generation + one computation. */
+        bound[r] = 1e9 / (2 * pair);
+    }
+    double best_hs = 0, best_bound = 0;
+    for (unsigned r = 0; r < ROUNDS; r++) {
+        if (hs[r] > best_hs) best_hs = hs[r];
+        if (bound[r] > best_bound) best_bound = bound[r];
+    }
+    double mh = median(hs, ROUNDS), mb = median(bound, ROUNDS);
+    printf("%-6u %12u %14.1f %16.1f %7.0f%%   (medians %.1f / %.1f = %.0f%%)\n", group, total,
+           best_hs, best_bound, 100.0 * best_hs / best_bound, mh, mb, 100.0 * mh / mb);
+}
+
+/* Usage: bench_engine [GROUP...] (default 2 14 19, then the half-open
+ * memory figures). */
+int main(int argc, char **argv)
 {
     static const uint16_t groups[] = { 2, 14, 19 };
     printf("Main Mode PSK + Quick Mode (no PFS), AES-128/SHA-1, in-process, one core\n");
+    printf("per second of thread CPU time; best of %d rounds, handshakes and bound alternately\n", ROUNDS);
     printf("%-6s %12s %14s %16s %8s\n", "group", "handshakes", "handshakes/s", "DH bound /s", "ratio");
-    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
-        unsigned count;
-        double hs = handshakes(groups[i], 1500000000ULL, &count);
-        double pair = dh_pair_ns(groups[i], groups[i] == 14 ? 100 : 400);
-        /* 2 generations + 2 computations per handshake (one per side);
-         * dh_pair_ns measured one generation + one computation. */
-        double bound = 1e9 / (2 * pair);
-        printf("%-6u %12u %14.1f %16.1f %7.0f%%\n", groups[i], count, hs, bound, 100.0 * hs / bound);
+    if (argc > 1) {
+        for (int i = 1; i < argc; i++)
+            throughput((uint16_t)atoi(argv[i]));
+        return 0;
     }
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+        throughput(groups[i]);
     half_open_bytes();
     return 0;
 }

@@ -26,8 +26,9 @@ static void usage(FILE *out)
     fprintf(out,
         "usage: isakmp peer [options] CONFIG\n"
         "\n"
-        "Run one IKEv1 endpoint on UDP port 500 with the configuration file CONFIG\n"
-        "(libconfig syntax, described in doc/peer-config.md).  It answers every\n"
+        "Run one IKEv1 endpoint on UDP port 500 (and 4500 with NAT traversal) with\n"
+        "the configuration file CONFIG (libconfig syntax, described in\n"
+        "doc/peer-config.md).  It answers every\n"
         "configured peer, starts exchanges when told, logs one line per event, and\n"
         "on SIGINT/SIGTERM (or the control command quit) deletes its SAs with\n"
         "Informational Deletes before it exits.\n"
@@ -41,7 +42,9 @@ static void usage(FILE *out)
         "                          delete HANDLE | status | quit\n"
         "  -l, --log PATH          log to PATH instead of standard error\n"
         "  -v, --verbose           also log every message sent and received, dissected,\n"
-        "                          and the cost of every cryptographic operation\n"
+        "                          an encrypted one also in clear (decrypted by the\n"
+        "                          engine), NAT keepalives, and the cost of every\n"
+        "                          cryptographic operation\n"
         "  -k, --show-keys         write SKEYID*, the cipher key and KEYMAT to the SA file\n"
         "  -s, --sa-file PATH      append one key=value line per SA established, deleted\n"
         "                          or expired (sa=established phase=1 handle=1 ...)\n"
@@ -54,13 +57,20 @@ static void usage(FILE *out)
         "  -d, --duration SECONDS  stop (cleanly, with Deletes) after SECONDS\n"
         "  -h, --help              this text\n"
         "\n"
+        "NAT traversal (RFC 3947): engine.nat_t = \"on\" announces it, detects a NAT\n"
+        "with NAT-D, floats to UDP 4500 (local.nat_t_port; the non-ESP marker is added\n"
+        "and stripped there), negotiates UDP-encapsulated ESP and sends keepalives\n"
+        "from behind the NAT (engine.nat_keepalive seconds); \"force\" pretends a NAT\n"
+        "(like charon's encap = yes).  The SA file, --xfrm (encap espinudp SPORT\n"
+        "DPORT) and the log (nat-detected, nat-address-changed) show it.\n"
+        "\n"
         "signals: SIGINT/SIGTERM stop cleanly; SIGUSR1 initiates with every peer.\n"
         "exit status: 0 after a clean stop, 1 on a start-up error, 2 on bad usage.\n"
         "\n"
         "configuration, in short (see doc/peer-config.md for every setting):\n"
         "  local = { address = \"10.9.0.1\"; private_key = \"key.pem\"; # for rsasig\n"
         "          };\n"
-        "  engine = { aggressive = true; };\n"
+        "  engine = { aggressive = true; nat_t = \"on\"; };   # nat_t: off | on | force\n"
         "  peers = ( { name = \"charon\"; address = \"10.9.0.2\"; mode = \"main\";\n"
         "              psk = \"testsecret\"; ike = \"aes128-sha1-modp2048\";\n"
         "              esp = \"aes128-sha1-modp2048\"; },\n"
@@ -91,6 +101,10 @@ static void cb_send(void *user, const uint8_t *bytes, size_t len,
         return;
     }
     peer_pcap_write(s->pcap, wire, wire_len, from, to);
+    if (isakmp_natt_is_keepalive(bytes, len)) {
+        if (s->verbose) peer_log(s, "sent NAT keepalive to %s", peer_addr_str(to, a, sizeof a));
+        return;
+    }
     if (s->verbose) log_dissected(s, "sent", bytes, len);
 }
 
@@ -98,6 +112,13 @@ static void cb_event(void *user, const struct isakmp_event *ev)
 {
     struct peer_state *s = user;
     if (ev->type == ISAKMP_EV_CRYPTO && !s->verbose) return;
+    if (ev->type == ISAKMP_EV_PLAINTEXT) {
+        /* --verbose: the encrypted message we just sent or accepted, in clear. */
+        if (s->verbose)
+            log_dissected(s, ev->u.plain.sent ? "sent, before encryption," : "received, decrypted,",
+                          ev->u.plain.bytes, ev->u.plain.len);
+        return;
+    }
     char line[1024];
     struct peer_def *p = peer_config_by_addr(s->cfg, &ev->peer);
     peer_format_event(ev, p ? p->name : NULL, line, sizeof line);
@@ -356,6 +377,7 @@ static int peer_main(int argc, char **argv)
     }
     struct isakmp_callbacks cb = {cb_send, cb_event, cb_random, cb_cpu_clock};
     s->t0 = peer_now();
+    cfg->engine.plaintext_events = verbose;     /* no copy, no cost otherwise */
     s->engine = isakmp_engine_new(&cfg->engine, &cb, s);
     if (!s->engine) {
         fprintf(stderr, "isakmp peer: the engine refused the configuration in %s "

@@ -287,7 +287,8 @@ static int load_local(struct ctx *x, const config_setting_t *g, struct peer_conf
 static int load_engine(struct ctx *x, const config_setting_t *g, struct isakmp_config *e)
 {
     static const char *const keys[] = {"aggressive", "initial_contact", "max_ike_lifetime",
-        "max_esp_lifetime", "rekey_percent", "retransmit", "defence", "dh_short_exponent", "dpd_delay", NULL};
+        "max_esp_lifetime", "rekey_percent", "retransmit", "defence", "dh_short_exponent", "dpd_delay", "nat_t",
+        "nat_keepalive", NULL};
     static const char *const rkeys[] = {"initial_ms", "factor", "cap_ms", "tries", NULL};
     static const char *const dkeys[] = {"mode", "cookie_rotate", "half_open_max",
         "half_open_per_source", "memory_max", "notify_per_second", NULL};
@@ -310,6 +311,19 @@ static int load_engine(struct ctx *x, const config_setting_t *g, struct isakmp_c
     v = e->dpd_delay_ns / 1000000000ull;
     if (get_uint(x, g, "dpd_delay", 86400, &v)) return -1;
     e->dpd_delay_ns = v * 1000000000ull;
+    const char *natt = NULL;
+    if (get_str(x, g, "nat_t", &natt)) return -1;
+    if (natt) {
+        if (strcmp(natt, "off") == 0) e->nat_t = ISAKMP_NAT_T_OFF;
+        else if (strcmp(natt, "on") == 0) e->nat_t = ISAKMP_NAT_T_ON;
+        else if (strcmp(natt, "force") == 0) e->nat_t = ISAKMP_NAT_T_FORCE;
+        else return fail(x, member(g, "nat_t"), "nat_t must be off, on or force (not \"%s\")", natt);
+    }
+    v = e->natt_keepalive_ns / 1000000000ull;
+    if (get_uint(x, g, "nat_keepalive", 3600, &v)) return -1;
+    if (member(g, "nat_keepalive") && v == 0)
+        return fail(x, member(g, "nat_keepalive"), "nat_keepalive must be 1..3600 seconds");
+    e->natt_keepalive_ns = v * 1000000000ull;
     if (member(g, "dh_short_exponent")) {
         v = 0;
         if (get_uint(x, g, "dh_short_exponent", 8192, &v)) return -1;
@@ -534,6 +548,9 @@ int peer_config_load(const char *path, struct peer_config *c, char *err, size_t 
     if (load_local(&x, s, c)) goto out;
     s = config_lookup(&cf, "engine");
     if (s && load_engine(&x, s, &c->engine)) goto out;
+    /* NAT-T needs the port it floats to (RFC 3947 §4). */
+    if (c->engine.nat_t != ISAKMP_NAT_T_OFF && !c->natt_port) c->natt_port = ISAKMP_NATT_PORT;
+    c->engine.natt_port = c->natt_port;
     s = config_lookup(&cf, "peers");
     if (!s) { fail(&x, NULL, "a \"peers\" list ( { ... }, ... ) is required"); goto out; }
     if (config_setting_type(s) != CONFIG_TYPE_LIST) {

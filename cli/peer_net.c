@@ -1,5 +1,6 @@
 /* UDP sockets of `isakmp peer` (see peer_net.h). */
 #include "peer_net.h"
+#include "isakmp/natt.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -83,14 +84,11 @@ ssize_t peer_net_recv(struct peer_net *n, int fd, uint8_t *buf, size_t cap,
     if (fd == n->fd_natt) {
         to->port = n->natt_port;
         /* RFC 3948: a keepalive is one 0xff byte; ESP starts with a
-         * nonzero SPI; IKE with four zero bytes. */
-        if (r < 4 || buf[0] || buf[1] || buf[2] || buf[3]) {
+         * nonzero SPI; IKE with four zero bytes (stripped here). */
+        if (isakmp_natt_classify(buf, (size_t)r, ike, ike_len) != ISAKMP_NATT_IKE) {
             *ike = NULL;
             *ike_len = 0;
-            return r;
         }
-        *ike = buf + 4;
-        *ike_len = (size_t)r - 4;
     }
     return r;
 }
@@ -105,17 +103,22 @@ int peer_net_send(struct peer_net *n, const uint8_t *bytes, size_t len,
         return -1;
     }
     bool natt = n->fd_natt >= 0 && from->port == n->natt_port;
-    size_t off = natt ? 4 : 0;
-    memset(buf, 0, off);
-    memcpy(buf + off, bytes, len);
+    /* From the NAT-T port: the non-ESP marker (RFC 3948 §2.2), except on
+     * a keepalive (one 0xFF byte, §2.3). */
+    size_t wl = natt ? isakmp_natt_wrap(bytes, len, buf, sizeof buf) : len;
+    if (!natt) memcpy(buf, bytes, len);
+    if (!wl) {
+        errno = EINVAL;
+        return -1;
+    }
     *wire = buf;
-    *wire_len = len + off;
+    *wire_len = wl;
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
     sin.sin_port = htons(to->port);
     memcpy(&sin.sin_addr, to->addr, 4);
-    ssize_t r = sendto(natt ? n->fd_natt : n->fd, buf, len + off, 0, (struct sockaddr *)&sin,
+    ssize_t r = sendto(natt ? n->fd_natt : n->fd, buf, wl, 0, (struct sockaddr *)&sin,
                        sizeof sin);
     return r < 0 ? -1 : 0;
 }

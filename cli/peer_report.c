@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "isakmp/natt.h"
 #include "isakmp/registry.h"
 #include "isakmp/secmem.h"
 #include "peer_proposal.h"
@@ -85,6 +86,7 @@ static const char *end_name(enum isakmp_sa_end e)
     case ISAKMP_END_LIFETIME: return "lifetime";
     case ISAKMP_END_ENGINE_FREE: return "shutdown";
     case ISAKMP_END_DPD: return "dpd";
+    case ISAKMP_END_KILOBYTES: return "kilobytes";
     default: return "?";
     }
 }
@@ -103,6 +105,40 @@ static const char *defence_name(enum isakmp_defence_action a)
     return (size_t)a < sizeof n / sizeof n[0] ? n[a] : "?";
 }
 
+/* Encapsulation mode names (RFC 2407 §4.5, RFC 3947 §5.1 and its drafts). */
+static const char *encap_name(uint16_t m)
+{
+    switch (m) {
+    case ISAKMP_ENCAP_TUNNEL: return "tunnel";
+    case ISAKMP_ENCAP_TRANSPORT: return "transport";
+    case ISAKMP_ENCAP_UDP_TUNNEL: return "udp-tunnel";
+    case ISAKMP_ENCAP_UDP_TRANSPORT: return "udp-transport";
+    case ISAKMP_ENCAP_UDP_TUNNEL_DRAFT: return "udp-tunnel-draft";
+    case ISAKMP_ENCAP_UDP_TRANSPORT_DRAFT: return "udp-transport-draft";
+    default: return "none";
+    }
+}
+
+static bool is_transport(uint16_t m)
+{
+    return m == ISAKMP_ENCAP_TRANSPORT || m == ISAKMP_ENCAP_UDP_TRANSPORT ||
+           m == ISAKMP_ENCAP_UDP_TRANSPORT_DRAFT;
+}
+
+/* NAT traversal of an SA: the dialect, what NAT-D showed, and (ESP in
+ * UDP) the ports of the encapsulation. */
+static void natt_fields(struct sb *s, const struct isakmp_event *ev)
+{
+    sb_add(s, " nat_t=%s", isakmp_natt_variant_name(ev->u.sa.natt));
+    if (!ev->u.sa.natt) return;
+    sb_add(s, " nat_local=%d nat_peer=%d nat_forced=%d", ev->u.sa.nat_local, ev->u.sa.nat_peer,
+           ev->u.sa.nat_forced);
+    if (ev->u.sa.phase == 2)
+        sb_add(s, " udp_encap=%d", ev->u.sa.udp_encap);
+    if (ev->u.sa.local.family)
+        sb_add(s, " sport=%u dport=%u", ev->u.sa.local.port, ev->peer.port);
+}
+
 /* The algorithm part shared by the log line and the SA file. */
 static void sa_fields(struct sb *s, const struct isakmp_event *ev)
 {
@@ -115,6 +151,7 @@ static void sa_fields(struct sb *s, const struct isakmp_event *ev)
                xchg_short(ev->u.sa.exchange_type), h1, h2, peer_p1_cipher_name(t->cipher, t->key_bits),
                peer_p1_hash_name(t->hash), peer_group_name(t->group), peer_auth_method_name(t->auth),
                t->life_seconds);
+        natt_fields(s, ev);
         return;
     }
     sb_add(s, " phase1=%u", ev->u.sa.phase1);
@@ -128,9 +165,10 @@ static void sa_fields(struct sb *s, const struct isakmp_event *ev)
         else
             sb_add(s, " %stransform=%u", pre, p->transform);
         sb_add(s, " %sinteg=%s %sencap=%s", pre, peer_esp_auth_name(p->auth), pre,
-               p->encap == 1 ? "tunnel" : p->encap == 2 ? "transport" : "none");
+               encap_name(p->encap));
     }
     sb_add(s, " pfs=%s life=%u", peer_group_name(ev->u.sa.pfs_group), ev->u.sa.life_seconds);
+    natt_fields(s, ev);
 }
 
 void peer_format_event(const struct isakmp_event *ev, const char *peer_name, char *buf, size_t size)
@@ -197,6 +235,17 @@ void peer_format_event(const struct isakmp_event *ev, const char *peer_name, cha
         sb_add(&s, " action=%s half_open=%u", defence_name(ev->u.defence.action),
                ev->u.defence.half_open);
         break;
+    case ISAKMP_EV_NAT_DETECTED:
+    case ISAKMP_EV_NAT_ADDRESS_CHANGED:
+        sb_add(&s, " nat_t=%s local_behind_nat=%d peer_behind_nat=%d forced=%d local=%s",
+               isakmp_natt_variant_name(ev->u.natt.variant), ev->u.natt.local_behind,
+               ev->u.natt.peer_behind, ev->u.natt.forced,
+               peer_addr_str(&ev->u.natt.local, a, sizeof a));
+        break;
+    case ISAKMP_EV_PLAINTEXT:
+        sb_add(&s, " %s xchg=%s mid=%08x size=%zu", ev->u.plain.sent ? "sent" : "received",
+               xchg_short(ev->u.plain.exchange_type), ev->u.plain.message_id, ev->u.plain.len);
+        break;
     }
 }
 
@@ -220,7 +269,10 @@ static void export_ipsec(const struct peer_outputs *o, const struct isakmp_event
     unsigned trunc = 0;
     const char *xe = peer_xfrm_enc(alg->transform), *xa = peer_xfrm_auth(alg->auth, &trunc);
     const char *se = peer_setkey_enc(alg->transform), *sa = peer_setkey_auth(alg->auth);
-    const char *mode = alg->encap == 2 ? "transport" : "tunnel";
+    const char *mode = is_transport(alg->encap) ? "transport" : "tunnel";
+    /* ESP in UDP (RFC 3948): the ports the ISAKMP SA floated to. */
+    bool udp = ev->u.sa.udp_encap;
+    if (ev->u.sa.local.family) local = &ev->u.sa.local;
     char me[32], them[32];
     ip_str(local, me, sizeof me);
     ip_str(&ev->peer, them, sizeof them);
@@ -236,10 +288,17 @@ static void export_ipsec(const struct peer_outputs *o, const struct isakmp_event
             fprintf(o->xfrm, "ip xfrm state add src %s dst %s proto esp spi 0x%08x reqid %u mode %s"
                     " enc '%s' 0x%s", src, dst, spi, ev->handle, mode, xe, ek ? ekey : "");
             if (xa) fprintf(o->xfrm, " auth-trunc '%s' 0x%s %u", xa, akey, trunc);
+            if (udp)
+                fprintf(o->xfrm, " encap espinudp %u %u 0.0.0.0",
+                        dir == 0 ? ev->peer.port : local->port, dir == 0 ? local->port : ev->peer.port);
             fprintf(o->xfrm, "\n");
             fflush(o->xfrm);
         }
         if (o->setkey && se) {
+            if (udp)    /* setkey(8) add has no syntax for it: say so */
+                fprintf(o->setkey, "# ESP in UDP (RFC 3948) sport %u dport %u: setkey cannot "
+                        "express it, use the ip xfrm export\n",
+                        dir == 0 ? ev->peer.port : local->port, dir == 0 ? local->port : ev->peer.port);
             fprintf(o->setkey, "add %s %s esp 0x%08x -m %s -E %s", src, dst, spi, mode, se);
             if (ek) fprintf(o->setkey, " 0x%s", ekey);
             if (sa) fprintf(o->setkey, " -A %s 0x%s", sa, akey);

@@ -6,8 +6,14 @@
  * by anyone who sees message 2 (the weak-PSK lab).  With RSA signatures
  * (§5.1) SIG_R / SIG_I replace HASH_R / HASH_I; with public key
  * encryption (§5.2) the ID and nonce bodies travel encrypted to the
- * other side's RSA key (and the identities are no longer in the clear). */
+ * other side's RSA key (and the identities are no longer in the clear);
+ * with revised public key encryption (§5.3) the nonce is encrypted to
+ * the RSA key and KE and ID with the cipher under Ne (ike_pke.c: one
+ * cipher suite for every transform offered).  With signatures, optional
+ * CR and CERT payloads (ike_cert.c): CR in 1 and 2, CERT in 2 and 3. */
 #include "ike/ike.h"
+#include "ike/nat_t.h"
+#include "ike/ike_cert.h"
 
 #include <string.h>
 
@@ -51,9 +57,10 @@ enum fw_verdict ike_aggressive_initiate(struct fw_ctx *c)
     /* One KE goes out with the offer, so every transform must use its
      * group; and message 2's shape depends on the method: one for all. */
     uint16_t group = c->sa->ini->offer[0].group, auth = c->sa->ini->offer[0].auth;
-    /* Revised public key encryption needs the negotiated cipher before
-     * message 1 could name it: Main Mode only here. */
-    if (auth == ISAKMP_AUTH_RSA_REV_ENC)
+    /* Revised public key encryption (§5.3) encrypts KE and ID before a
+     * transform is chosen: one cipher, key length and hash for all. */
+    if (auth == ISAKMP_AUTH_RSA_REV_ENC &&
+        !ike_rpke_single_suite(c->sa->ini->offer, c->sa->ini->n_offer))
         return FW_FAIL;
     for (size_t i = 0; i < c->sa->ini->n_offer; i++)
         if (!ike_p1_supported(c->e, &c->sa->ini->offer[i]) || c->sa->ini->offer[i].group != group ||
@@ -71,16 +78,26 @@ enum fw_verdict ike_aggressive_initiate(struct fw_ctx *c)
     header(&b, buf, sizeof buf, c->sa);
     size_t sa_at = b.len;
     ike_put_p1_sa(&b, c->e->doi->doi, c->sa->ini->offer, c->sa->ini->n_offer);
-    isakmp_build_data(&b, ISAKMP_PL_KE, k->gxi, k->gxi_len);
-    if (auth == ISAKMP_AUTH_RSA_ENC) {
-        /* §5.2: <IDii_b>PubKey_r, <Ni_b>PubKey_r. */
-        if (!ike_pke_put_id_nonce(c, &b, true))
+    if (auth == ISAKMP_AUTH_RSA_REV_ENC) {
+        /* §5.3: <Ni_b>PubKey_r, <KE_b>Ke_i, <IDii_b>Ke_i under the suite
+         * every transform shares (k->t until the reply names one). */
+        k->t = c->sa->ini->offer[0];
+        if (!ike_rpke_put(c, &b, true))
             return FW_FAIL;
     } else {
-        isakmp_build_data(&b, ISAKMP_PL_NONCE, k->ni, k->ni_len);
-        isakmp_build_data(&b, ISAKMP_PL_ID, id, id_len);
+        isakmp_build_data(&b, ISAKMP_PL_KE, k->gxi, k->gxi_len);
+        if (auth == ISAKMP_AUTH_RSA_ENC) {
+            /* §5.2: <IDii_b>PubKey_r, <Ni_b>PubKey_r. */
+            if (!ike_pke_put_id_nonce(c, &b, true))
+                return FW_FAIL;
+        } else {
+            isakmp_build_data(&b, ISAKMP_PL_NONCE, k->ni, k->ni_len);
+            isakmp_build_data(&b, ISAKMP_PL_ID, id, id_len);
+        }
     }
+    ike_cert_put_cr(c, &b);
     ike_put_vendor_ids(&b);
+    ike_natt_put_vids(c, &b);
     if (b.err || !ike_keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, isakmp_get16(b.buf + sa_at + 2) - 4u))
         return FW_FAIL;
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
@@ -92,6 +109,7 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     if (!k)
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     ike_note_vendor_ids(c->sa, c->m);
+    ike_natt_note_vids(c);
     const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     const struct isakmp_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
     const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
@@ -102,26 +120,32 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
                                &k->life_shortened);
     if (n)
         return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
-    if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)      /* see ike_aggressive_initiate */
+    bool rev = k->t.auth == ISAKMP_AUTH_RSA_REV_ENC;
+    if (rev && !ike_rpke_single_suite_body(sa->body.p, sa->body.len))  /* see ike_pke.c */
         return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
     k->have_t = true;
-    if (ke->body.len != ike_group_public_len(c->e, k->t.group))
+    ike_cert_note_cr(c);
+    if (!rev && ke->body.len != ike_group_public_len(c->e, k->t.group))
         return ike_fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
-    if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
-        uint16_t n = ike_pke_take_id_nonce(c, true);
+    if (ike_is_pke(k->t.auth)) {
+        uint16_t n = rev ? ike_rpke_take(c, true) : ike_pke_take_id_nonce(c, true);
         if (n)
-            return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+            return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID
+                           : n == ISAKMP_N_INVALID_KEY_INFORMATION ? ISAKMP_FAIL_BAD_KE
+                                                                   : ISAKMP_FAIL_AUTH, n);
     } else {
         if (!ike_sa_take_nonce(c->e, no, &k->ni, &k->ni_len))
             return ike_fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
         if (!ike_parse_id(id->body.p, id->body.len, &k->peer_id))
             return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     }
+    /* (Signatures: the key may still come with message 3's CERT.) */
     if (k->t.auth == ISAKMP_AUTH_PSK ? !ike_find_psk(c, &k->peer_id)
-                                     : !ike_rsa_have_peer(c->e, c->sa, &k->peer_id))
+                                     : !ike_rsa_have_peer(c->e, c->sa, &k->peer_id) &&
+                                           !(k->t.auth == ISAKMP_AUTH_RSA_SIG && ike_cert_expected(c->e)))
         return ike_fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
     if (!ike_keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len) ||
-        !ike_keep(c->e, &k->gxi, &k->gxi_len, ke->body.p, ke->body.len) ||
+        (!rev && !ike_keep(c->e, &k->gxi, &k->gxi_len, ke->body.p, ke->body.len)) ||
         !make_ke_nonce(c, k->t.group, false))
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     enum fw_verdict v = ike_compute_keys(c);
@@ -132,17 +156,26 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
     ike_put_p1_reply(&b, c->e->doi->doi, prop_no, &raw);
-    isakmp_build_data(&b, ISAKMP_PL_KE, k->gxr, k->gxr_len);
-    if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
-        if (!ike_pke_put_id_nonce(c, &b, false))
+    if (rev) {
+        if (!ike_rpke_put(c, &b, false))       /* <Nr_b>PubKey_i, <KE_b>Ke_r, <IDir_b>Ke_r */
             return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     } else {
-        isakmp_build_data(&b, ISAKMP_PL_NONCE, k->nr, k->nr_len);
-        isakmp_build_data(&b, ISAKMP_PL_ID, myid, myid_len);
+        isakmp_build_data(&b, ISAKMP_PL_KE, k->gxr, k->gxr_len);
+        if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
+            if (!ike_pke_put_id_nonce(c, &b, false))
+                return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+        } else {
+            isakmp_build_data(&b, ISAKMP_PL_NONCE, k->nr, k->nr_len);
+            isakmp_build_data(&b, ISAKMP_PL_ID, myid, myid_len);
+        }
     }
+    ike_cert_put(c, &b);
     if (!ike_put_auth(c, &b, false, myid, myid_len))
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_cert_put_cr(c, &b);
     ike_put_vendor_ids(&b);
+    ike_natt_put_vids(c, &b);
+    ike_natt_put_natd(c, &b, c->to, c->from);
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
@@ -150,6 +183,7 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
 {
     struct ike_sa *k = ike_of(c->sa);
     ike_note_vendor_ids(c->sa, c->m);
+    ike_natt_note_vids(c);
     const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     const struct isakmp_payload *ke = fw_msg_find(c->m, ISAKMP_PL_KE, 0);
     const struct isakmp_payload *no = fw_msg_find(c->m, ISAKMP_PL_NONCE, 0);
@@ -157,16 +191,18 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
     uint16_t n = ike_check_p1_reply(c->sa, sa->body.p, sa->body.len, &k->t);
     if (n)
         return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
-    if (k->t.auth == ISAKMP_AUTH_RSA_REV_ENC)      /* see ike_aggressive_initiate */
-        return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+    bool rev = k->t.auth == ISAKMP_AUTH_RSA_REV_ENC;
     k->have_t = true;
-    if (ke->body.len != ike_group_public_len(c->e, k->t.group))
+    ike_cert_note_cr(c);
+    if (!rev && ke->body.len != ike_group_public_len(c->e, k->t.group))
         return ike_fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
     uint8_t idb[IKE_ID_BODY_MAX];
     size_t idb_len;
-    if (k->t.auth == ISAKMP_AUTH_RSA_ENC) {
-        if ((n = ike_pke_take_id_nonce(c, false)) != 0)
-            return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+    if (ike_is_pke(k->t.auth)) {
+        if ((n = rev ? ike_rpke_take(c, false) : ike_pke_take_id_nonce(c, false)) != 0)
+            return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID
+                           : n == ISAKMP_N_INVALID_KEY_INFORMATION ? ISAKMP_FAIL_BAD_KE
+                                                                   : ISAKMP_FAIL_AUTH, n);
         idb_len = ike_peer_id_body(k, idb);
     } else {
         if (!ike_sa_take_nonce(c->e, no, &k->nr, &k->nr_len))
@@ -178,18 +214,30 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
     }
     if (!id_matches(&c->sa->ini->peer_id_expected, &k->peer_id))
         return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
-    if (!ike_keep(c->e, &k->gxr, &k->gxr_len, ke->body.p, ke->body.len))
+    if (!rev && !ike_keep(c->e, &k->gxr, &k->gxr_len, ke->body.p, ke->body.len))
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     enum fw_verdict v = ike_compute_keys(c);
     if (v != FW_OK)
         return v;
+    enum isakmp_fail_reason why;
+    if ((n = ike_cert_take(c, &why)) != 0)
+        return ike_fail(c, why, n);
     if ((n = ike_check_auth(c, false, idb, idb_len)) != 0)
         return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+    if ((n = ike_natt_check_natd(c, c->to, c->from)) != 0)
+        return ike_fail(c, ISAKMP_FAIL_MALFORMED, n);
     uint8_t buf[FW_MAX_MSG], myid[IKE_ID_BODY_MAX];
     size_t myid_len = ike_my_id_body(c->e, c->sa, myid);
     struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
-    if (!ike_put_auth(c, &b, true, myid, myid_len) || !fw_xchg_send(c, c->x, &b, false, false))
+    ike_cert_put(c, &b);
+    if (!ike_put_auth(c, &b, true, myid, myid_len))
+        return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    /* NAT-D of the addresses messages 1 and 2 used, then (RFC 3947 §4)
+     * message 3 already from the NAT-T port. */
+    ike_natt_put_natd(c, &b, &c->sa->local, &c->sa->peer);
+    ike_natt_float_if_needed(c);
+    if (!fw_xchg_send(c, c->x, &b, false, false))
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     established(c);
     return FW_OK;
@@ -201,9 +249,17 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
     uint8_t id[IKE_ID_BODY_MAX];
     /* HASH_I covers IDii_b as the initiator sent it in message 1. */
     size_t id_len = ike_peer_id_body(k, id);
-    uint16_t n = ike_check_auth(c, true, id, id_len);
+    enum isakmp_fail_reason why;
+    uint16_t n = ike_cert_take(c, &why);
+    if (n)
+        return ike_fail(c, why, n);
+    n = ike_check_auth(c, true, id, id_len);
     if (n)
         return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+    struct isakmp_addr orig_local, orig_peer;      /* message 3 may come from 4500 */
+    ike_natt_orig(c->sa, &orig_local, &orig_peer);
+    if ((n = ike_natt_check_natd(c, &orig_local, &orig_peer)) != 0)
+        return ike_fail(c, ISAKMP_FAIL_MALFORMED, n);
     for (unsigned i = 0; i < fw_msg_count(c->m, ISAKMP_PL_N); i++) {
         const struct isakmp_payload *n = fw_msg_find(c->m, ISAKMP_PL_N, i);
         if (n->u.notify.type == ISAKMP_N_INITIAL_CONTACT)
@@ -216,27 +272,34 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
 #define M1 (PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_ID))
 static const struct fw_step steps[] = {
     { 1, true, FW_CLEAR, M1, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CR),
-      M1 | PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_VID), r_msg1, 0,
+      M1 | PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD |
+          PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR), r_msg1, 0,
       PL(ISAKMP_PL_ID) /* <IDii_b>PubKey_r when the method is §5.2 */ },
     /* Messages 2 and 3 by authentication method (RFC 2409 §5.4, §5.1). */
     { 2, false, FW_CLEAR, M1 | PL(ISAKMP_PL_HASH),
-      PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_HASH), i_msg2, ISAKMP_AUTH_PSK, 0 },
+      PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_HASH) | IKE_NATT_PL_NATD, i_msg2, ISAKMP_AUTH_PSK, 0 },
     { 2, false, FW_CLEAR, M1 | PL(ISAKMP_PL_HASH),
-      PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_HASH), i_msg2, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
+      PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_HASH) | IKE_NATT_PL_NATD, i_msg2, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
+    { 2, false, FW_CLEAR, M1 | PL(ISAKMP_PL_HASH),
+      PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_HASH) | IKE_NATT_PL_NATD, i_msg2, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
     { 2, false, FW_CLEAR, M1 | PL(ISAKMP_PL_SIG),
-      PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_SIG), i_msg2, ISAKMP_AUTH_RSA_SIG, 0 },
+      PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_SIG) | IKE_NATT_PL_NATD | PL(ISAKMP_PL_CERT), i_msg2, ISAKMP_AUTH_RSA_SIG, 0 },
     /* Some implementations encrypt message 3; RFC 2409 §5.4 does not. */
     { 3, true, FW_EITHER, PL(ISAKMP_PL_HASH),
-      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD,
       0, r_msg3, ISAKMP_AUTH_PSK, 0 },
     { 3, true, FW_EITHER, PL(ISAKMP_PL_HASH),
-      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD,
       0, r_msg3, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
+    { 3, true, FW_EITHER, PL(ISAKMP_PL_HASH),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD,
+      0, r_msg3, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
     { 3, true, FW_EITHER, PL(ISAKMP_PL_SIG),
-      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CERT),
+      PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD | PL(ISAKMP_PL_CERT),
       0, r_msg3, ISAKMP_AUTH_RSA_SIG, 0 },
 };
 

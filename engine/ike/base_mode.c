@@ -1,6 +1,7 @@
 /* The RFC 2408 §4 exchanges that IKE (RFC 2409) does not use, run with
- * IKE's pre-shared-key authentication and key schedule.  Everything is
- * in the clear: neither exchange protects identities.
+ * IKE's pre-shared-key or RSA signature authentication and key
+ * schedule.  Everything is in the clear: neither exchange protects
+ * identities.
  *
  * Base Exchange (RFC 2408 §4.4):
  *     I -> R  HDR, SA, Ni                     (1)
@@ -32,11 +33,25 @@
  *   The negotiated transform still names a cipher, hash and group (the
  *   hash is the PRF); the cipher and group are unused.
  *
- * Both: pre-shared keys only (found by the peer's address, or for the
- * Base responder by the identity in message 3); no vendor IDs sent, no
- * INITIAL-CONTACT; a responder takes them only when config.allow_base /
- * allow_auth_only is set. */
+ * RSA signatures (RFC 2409 §5.1 method 3) replace each HASH with a SIG
+ * payload signing the same kind of hash, and may bring CERT / CR payloads
+ * (ike_cert.c: CR in 1 and 2, CERT next to the SIG).  SKEYID for
+ * signatures needs g^xy, which the Base initiator does not have when it
+ * signs in (3), and Authentication Only never has: those hashes are keyed
+ * by hash(Ni_b | Nr_b) instead, as KAME racoon's Base Mode does:
+ *     Base        HASH_I = prf(hash(Ni_b | Nr_b), g^xi | CKY-I | CKY-R | SAi_b | IDii_b)
+ *                 HASH_R = IKE's, SKEYID = prf(Ni_b | Nr_b, g^xy)
+ *     Auth Only   HASH_I = prf(hash(Ni_b | Nr_b), CKY-I | CKY-R | SAi_b | IDii_b)
+ *                 HASH_R = prf(hash(Ni_b | Nr_b), CKY-R | CKY-I | SAi_b | IDir_b)
+ * (the key is public: the signature, not the PRF key, is the proof).
+ *
+ * Both: pre-shared keys (found by the peer's address, or for the Base
+ * responder by the identity in message 3) or RSA signatures, one method
+ * for every transform offered; no vendor IDs sent, no INITIAL-CONTACT; a
+ * responder takes them only when config.allow_base / allow_auth_only is
+ * set. */
 #include "ike/ike.h"
+#include "ike/ike_cert.h"
 #include "isakmp/secmem.h"
 
 #include <string.h>
@@ -54,26 +69,45 @@ static void header(struct fw_ctx *c, struct isakmp_builder *b, uint8_t *buf, siz
     fw_build_header(b, c->sa->cky_i, c->sa->cky_r, c->sa->exchange_type, 0, 0);
 }
 
+static bool sig(const struct ike_sa *k)
+{
+    return k->t.auth == ISAKMP_AUTH_RSA_SIG;
+}
+
 /* The hashes of the table above.  `initiator`: HASH_I, else HASH_R. */
 static bool proof(const struct fw_sa *sa, bool initiator, const uint8_t *id_b, size_t id_len,
                   uint8_t *out, size_t *out_len)
 {
     const struct ike_sa *k = ike_of(sa);
-    if (!k->prf_len || !k->sai_b)
-        return false;
-    if (sa->exchange_type == ISAKMP_XCHG_BASE && !initiator)
-        return ike_hash_auth(sa, false, id_b, id_len, out, out_len);
     bool base = sa->exchange_type == ISAKMP_XCHG_BASE;
+    if (!k->sai_b)
+        return false;
+    if (base && !initiator)
+        return k->prf_len && ike_hash_auth(sa, false, id_b, id_len, out, out_len);
+    uint8_t key[IKE_MAX_HASH];
+    size_t klen = k->prf_len;
+    if (sig(k)) {
+        struct ike_iov nn[] = { { k->ni, k->ni_len }, { k->nr, k->nr_len } };
+        klen = ike_hash_len(k->t.hash);
+        if (!k->ni || !k->nr || !klen || klen > sizeof key || !ike_hash(k->t.hash, nn, 2, key))
+            return false;
+    } else {
+        if (!klen)
+            return false;
+        memcpy(key, k->skeyid, klen);
+    }
     const uint8_t *c1 = initiator ? sa->cky_i : sa->cky_r, *c2 = initiator ? sa->cky_r : sa->cky_i;
     struct ike_iov v[] = {
         { k->gxi, base ? k->gxi_len : 0 }, { c1, 8 }, { c2, 8 },
         { k->sai_b, k->sai_b_len }, { id_b, id_len },
     };
-    *out_len = k->prf_len;
-    return ike_prf(k->t.hash, k->skeyid, k->prf_len, v, 5, out);
+    *out_len = klen;
+    bool ok = ike_prf(k->t.hash, key, klen, v, 5, out);
+    isakmp_wipe(key, sizeof key);
+    return ok;
 }
 
-/* Append ID and HASH (our identity and proof). */
+/* Append ID and HASH, or ID, [CERT] and SIG (our identity and proof). */
 static bool put_id_proof(struct fw_ctx *c, struct isakmp_builder *b, bool initiator)
 {
     uint8_t id[IKE_ID_BODY_MAX], h[IKE_MAX_HASH];
@@ -81,7 +115,16 @@ static bool put_id_proof(struct fw_ctx *c, struct isakmp_builder *b, bool initia
     if (!proof(c->sa, initiator, id, id_len, h, &hl))
         return false;
     isakmp_build_data(b, ISAKMP_PL_ID, id, id_len);
-    isakmp_build_data(b, ISAKMP_PL_HASH, h, hl);
+    if (!sig(ike_of(c->sa))) {
+        isakmp_build_data(b, ISAKMP_PL_HASH, h, hl);
+        return true;
+    }
+    uint8_t s[IKE_MAX_SIG];
+    size_t sl;
+    ike_cert_put(c, b);
+    if (!ike_rsa_sign(c->e, h, hl, s, sizeof s, &sl))
+        return false;
+    isakmp_build_data(b, ISAKMP_PL_SIG, s, sl);
     return true;
 }
 
@@ -101,6 +144,20 @@ static uint16_t check_id_proof(struct fw_ctx *c, bool peer_is_initiator, enum is
         return ISAKMP_N_INVALID_ID_INFORMATION;
     uint8_t h[IKE_MAX_HASH];
     size_t hl;
+    if (sig(k)) {
+        uint16_t n = ike_cert_take(c, why);
+        if (n)
+            return n;
+        const struct isakmp_payload *sp = fw_msg_find(c->m, ISAKMP_PL_SIG, 0);
+        *why = ISAKMP_FAIL_NO_CREDENTIAL;
+        if (!ike_rsa_have_peer(c->e, c->sa, &k->peer_id))
+            return ISAKMP_N_INVALID_ID_INFORMATION;
+        *why = ISAKMP_FAIL_AUTH;
+        if (!proof(c->sa, peer_is_initiator, id->body.p, id->body.len, h, &hl) ||
+            !ike_rsa_verify(c->e, c->sa, &k->peer_id, h, hl, sp->body.p, sp->body.len))
+            return ISAKMP_N_INVALID_SIGNATURE;
+        return 0;
+    }
     *why = ISAKMP_FAIL_AUTH;
     if (!proof(c->sa, peer_is_initiator, id->body.p, id->body.len, h, &hl) ||
         hl != hp->body.len || !isakmp_memeq_ct(h, hp->body.p, hl))
@@ -142,11 +199,13 @@ enum fw_verdict ike_base_initiate(struct fw_ctx *c)
     /* No keys, so nothing can run under an Authentication Only SA. */
     if (auth_only(c) && c->sa->ini->p2req.n_p2)
         return FW_FAIL;
+    /* One method for all: message 2 of Authentication Only has its shape. */
+    uint16_t auth = c->sa->ini->offer[0].auth;
     for (size_t i = 0; i < c->sa->ini->n_offer; i++)
-        if (!ike_p1_supported(c->e, &c->sa->ini->offer[i]) ||
-            c->sa->ini->offer[i].auth != ISAKMP_AUTH_PSK)
+        if (!ike_p1_supported(c->e, &c->sa->ini->offer[i]) || c->sa->ini->offer[i].auth != auth ||
+            (auth != ISAKMP_AUTH_PSK && auth != ISAKMP_AUTH_RSA_SIG))
             return FW_FAIL;
-    if (!ike_find_psk(c, &c->sa->ini->peer_id_expected)) {
+    if (auth == ISAKMP_AUTH_PSK && !ike_find_psk(c, &c->sa->ini->peer_id_expected)) {
         c->reason = ISAKMP_FAIL_NO_CREDENTIAL;
         return FW_FAIL;
     }
@@ -159,6 +218,7 @@ enum fw_verdict ike_base_initiate(struct fw_ctx *c)
     ike_put_p1_sa(&b, c->e->doi->doi, c->sa->ini->offer, c->sa->ini->n_offer);
     size_t sa_end = b.len;
     isakmp_build_data(&b, ISAKMP_PL_NONCE, k->ni, k->ni_len);
+    ike_cert_put_cr(c, &b);
     if (b.err || !ike_keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, sa_end - sa_at - 4))
         return FW_FAIL;
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
@@ -176,7 +236,8 @@ static enum fw_verdict take_reply(struct fw_ctx *c)
     k->have_t = true;
     if (!ike_sa_take_nonce(c->e, no, &k->nr, &k->nr_len))
         return ike_fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
-    if (!ike_derive_skeyid(c->sa))
+    ike_cert_note_cr(c);
+    if (!sig(k) && !ike_derive_skeyid(c->sa))
         return ike_fail(c, ISAKMP_FAIL_NO_CREDENTIAL, 0);
     return FW_OK;
 }
@@ -245,13 +306,14 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
                                &k->life_shortened);
     if (n)
         return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
-    if (k->t.auth != ISAKMP_AUTH_PSK)
+    if (k->t.auth != ISAKMP_AUTH_PSK && !sig(k))
         return ike_fail(c, ISAKMP_FAIL_NO_PROPOSAL, ISAKMP_N_NO_PROPOSAL_CHOSEN);
     k->have_t = true;
     if (!ike_sa_take_nonce(c->e, no, &k->ni, &k->ni_len))
         return ike_fail(c, ISAKMP_FAIL_MALFORMED, ISAKMP_N_PAYLOAD_MALFORMED);
+    ike_cert_note_cr(c);
     /* Authentication Only proves us in message 2: the PSK by address. */
-    if (!ike_find_psk(c, NULL) && auth_only(c))
+    if (!sig(k) && !ike_find_psk(c, NULL) && auth_only(c))
         return ike_fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
     if (!ike_keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len) ||
         !ike_sa_nonce(c->e, &k->nr, &k->nr_len))
@@ -261,8 +323,9 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     header(c, &b, buf, sizeof buf);
     ike_put_p1_reply(&b, c->e->doi->doi, prop_no, &raw);
     isakmp_build_data(&b, ISAKMP_PL_NONCE, k->nr, k->nr_len);
-    if (auth_only(c) && (!ike_derive_skeyid(c->sa) || !put_id_proof(c, &b, false)))
+    if (auth_only(c) && ((!sig(k) && !ike_derive_skeyid(c->sa)) || !put_id_proof(c, &b, false)))
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_cert_put_cr(c, &b);
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
@@ -274,7 +337,7 @@ static enum fw_verdict base_r3(struct fw_ctx *c)
     /* The initiator's identity names its PSK (as in Aggressive Mode). */
     if (!ike_parse_id(id->body.p, id->body.len, &peer))
         return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
-    if (!ike_find_psk(c, &peer) || !ike_derive_skeyid(c->sa))
+    if (!sig(k) && (!ike_find_psk(c, &peer) || !ike_derive_skeyid(c->sa)))
         return ike_fail(c, ISAKMP_FAIL_NO_CREDENTIAL, ISAKMP_N_AUTHENTICATION_FAILED);
     enum fw_verdict v = take_ke_derive(c, false);
     if (v != FW_OK)
@@ -309,13 +372,25 @@ static enum fw_verdict auth_r3(struct fw_ctx *c)
 
 #define SA_NONCE (PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE))
 #define KE_ID_HASH (PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH))
+#define KE_ID_SIG (PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG))
 #define ID_HASH (PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH))
+#define ID_SIG (PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG))
+#define CERTS (PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR))
+#define PSK ISAKMP_AUTH_PSK
+#define SIG ISAKMP_AUTH_RSA_SIG
 
+/* Messages 3 and 4 (Base), 2 and 3 (Authentication Only) by method. */
 static const struct fw_step base_steps[] = {
-    { 1, true, FW_CLEAR, SA_NONCE, PL(ISAKMP_PL_VID), SA_NONCE, r_msg1, 0, 0 },
-    { 2, false, FW_CLEAR, SA_NONCE, PL(ISAKMP_PL_VID), KE_ID_HASH, base_i2, 0, 0 },
-    { 3, true, FW_CLEAR, KE_ID_HASH, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N), KE_ID_HASH, base_r3, 0, 0 },
-    { 4, false, FW_CLEAR, KE_ID_HASH, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N), 0, base_i4, 0, 0 },
+    { 1, true, FW_CLEAR, SA_NONCE, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CR), SA_NONCE | PL(ISAKMP_PL_CR),
+      r_msg1, 0, 0 },
+    { 2, false, FW_CLEAR, SA_NONCE, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CR), KE_ID_HASH | KE_ID_SIG | CERTS,
+      base_i2, 0, 0 },
+    { 3, true, FW_CLEAR, KE_ID_HASH, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N), KE_ID_HASH, base_r3, PSK, 0 },
+    { 3, true, FW_CLEAR, KE_ID_SIG, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N) | CERTS,
+      KE_ID_SIG | PL(ISAKMP_PL_CERT), base_r3, SIG, 0 },
+    { 4, false, FW_CLEAR, KE_ID_HASH, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N), 0, base_i4, PSK, 0 },
+    { 4, false, FW_CLEAR, KE_ID_SIG, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N) | PL(ISAKMP_PL_CERT), 0,
+      base_i4, SIG, 0 },
 };
 
 const struct fw_exchange_def ike_base_mode = {
@@ -327,9 +402,14 @@ const struct fw_exchange_def ike_base_mode = {
 };
 
 static const struct fw_step auth_steps[] = {
-    { 1, true, FW_CLEAR, SA_NONCE, PL(ISAKMP_PL_VID), SA_NONCE | ID_HASH, r_msg1, 0, 0 },
-    { 2, false, FW_CLEAR, SA_NONCE | ID_HASH, PL(ISAKMP_PL_VID), ID_HASH, auth_i2, 0, 0 },
-    { 3, true, FW_CLEAR, ID_HASH, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N), 0, auth_r3, 0, 0 },
+    { 1, true, FW_CLEAR, SA_NONCE, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CR),
+      SA_NONCE | ID_HASH | ID_SIG | CERTS, r_msg1, 0, 0 },
+    { 2, false, FW_CLEAR, SA_NONCE | ID_HASH, PL(ISAKMP_PL_VID), ID_HASH, auth_i2, PSK, 0 },
+    { 2, false, FW_CLEAR, SA_NONCE | ID_SIG, PL(ISAKMP_PL_VID) | CERTS, ID_SIG | PL(ISAKMP_PL_CERT),
+      auth_i2, SIG, 0 },
+    { 3, true, FW_CLEAR, ID_HASH, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N), 0, auth_r3, PSK, 0 },
+    { 3, true, FW_CLEAR, ID_SIG, PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_N) | PL(ISAKMP_PL_CERT), 0, auth_r3,
+      SIG, 0 },
 };
 
 const struct fw_exchange_def ike_auth_only_mode = {

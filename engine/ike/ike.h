@@ -35,6 +35,10 @@ struct ike_sa {
     uint16_t ke_group;              /* group of our KE (Aggressive: from the offer) */
     bool life_shortened;            /* responder: send RESPONDER-LIFETIME when up */
     struct isakmp_identity peer_id; /* as received */
+    /* Certificates (ike_cert.c): */
+    bool peer_cr;                   /* the peer asked for our X.509 certificate (CR) */
+    struct isakmp_rsa_key *cert_key;/* the peer's key, from its verified CERT (owned) */
+    struct ike_cbc_key *cbc;        /* enc_key expanded once (ike_cbc_cached; counted, wiped) */
 };
 
 /* Per Quick Mode state (fw_xchg.kx). */
@@ -93,6 +97,15 @@ uint16_t ike_group_resolve(const struct isakmp_engine *e, uint16_t group);
 size_t ike_group_public_len(const struct isakmp_engine *e, uint16_t group);
 /* Define (or redefine) a private number.  False: table full, bad number. */
 bool ike_group_define(struct isakmp_engine *e, uint16_t number, uint16_t equivalent);
+/* The same for a MODP group of its own (crypto/dh_custom.h, validated;
+ * taken, freed on failure). */
+struct dh_custom;
+bool ike_group_define_custom(struct isakmp_engine *e, uint16_t number, struct dh_custom *c);
+/* A group number usable here: supported, or a defined private one. */
+bool ike_group_usable(const struct isakmp_engine *e, uint16_t group);
+/* A fresh key pair in `group` (private numbers resolved, custom groups
+ * included; cost reported).  NULL: unknown group or no memory. */
+struct ike_dh *ike_group_dh_new(struct isakmp_engine *e, uint16_t group);
 /* The supported safe-prime MODP group with this prime and generator, 0 if none. */
 uint16_t ike_modp_equivalent(const uint8_t *prime, size_t len, uint32_t generator);
 enum fw_verdict ike_main_stateless_reply(struct fw_ctx *c, struct isakmp_builder *reply,
@@ -188,6 +201,9 @@ bool ike_rsa_verify(struct isakmp_engine *e, const struct fw_sa *sa, const struc
                     const uint8_t *hash, size_t hash_len, const uint8_t *sig, size_t sig_len);
 bool ike_rsa_have_peer(const struct isakmp_engine *e, const struct fw_sa *sa,
                        const struct isakmp_identity *id);
+/* Only config.rsa_peers, not a key from the peer's certificate. */
+bool ike_rsa_have_configured_peer(const struct isakmp_engine *e, const struct fw_sa *sa,
+                                  const struct isakmp_identity *id);
 bool ike_rsa_encrypt_to_peer(struct isakmp_engine *e, const struct fw_sa *sa,
                              const struct isakmp_identity *id, const uint8_t *in, size_t len,
                              uint8_t *out, size_t cap, size_t *out_len);
@@ -206,6 +222,11 @@ uint16_t ike_pke_take_id_nonce(struct fw_ctx *c, bool peer_is_initiator);
  * value and k->peer_id); 0 or a Notify type. */
 bool ike_rpke_put(struct fw_ctx *c, struct isakmp_builder *b, bool initiator);
 uint16_t ike_rpke_take(struct fw_ctx *c, bool peer_is_initiator);
+/* Aggressive Mode (§5.3 "single cipher"): every transform of an offer
+ * names the same cipher, key length and hash - our list, or a received
+ * SA payload body (every proposal, every transform). */
+bool ike_rpke_single_suite(const struct isakmp_p1_transform *t, size_t n);
+bool ike_rpke_single_suite_body(const uint8_t *sa_body, size_t len);
 /* True for the two public-key-encryption methods. */
 static inline bool ike_is_pke(uint16_t auth)
 {

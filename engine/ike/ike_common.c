@@ -1,6 +1,7 @@
 /* Pieces every IKE mode uses: per-SA state, nonces, identities,
  * pre-shared key lookup, vendor IDs. */
 #include "ike/ike.h"
+#include "ike/ike_cert.h"
 #include "doi/ipsec_doi.h"
 #include "isakmp/secmem.h"
 
@@ -56,6 +57,8 @@ void ike_sa_free(struct isakmp_engine *e, struct fw_sa *sa)
     fw_free(e, k->sai_b);
     fw_free(e, k->ni);
     fw_free(e, k->nr);
+    ike_cbc_key_free(e, k->cbc);
+    ike_cert_sa_free(k);
     fw_free(e, k);     /* wiped: SKEYID*, nonces */
     sa->kx = NULL;
 }
@@ -158,7 +161,7 @@ bool ike_find_psk(struct fw_ctx *c, const struct isakmp_identity *peer_id)
 
 bool ike_make_ke(struct fw_ctx *c, uint16_t group, struct ike_dh **dh)
 {
-    *dh = ike_dh_new(c->e, ike_group_resolve(c->e, group));
+    *dh = ike_group_dh_new(c->e, group);
     return *dh != NULL;
 }
 

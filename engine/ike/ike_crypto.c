@@ -11,6 +11,8 @@
 #include "isakmp/cipher.h"
 #include "isakmp/keyschedule.h"
 
+#include <nettle/aes.h>
+#include <nettle/cbc.h>
 #include <string.h>
 
 static struct isakmp_bytes B(const void *p, size_t n)
@@ -70,6 +72,118 @@ bool ike_cbc(uint16_t cipher, const uint8_t *key, size_t klen, bool encrypt,
                     : isakmp_cbc_decrypt(cipher, key, klen, ivb, bs, in, out, len);
     isakmp_wipe(ivb, sizeof ivb);
     return r == ISAKMP_CIPHER_OK;
+}
+
+/* AES with its encryption and decryption schedules made once per key
+ * (the other ciphers are rare here: ike_cbc). */
+union ike_aes {
+    struct aes128_ctx k128;
+    struct aes192_ctx k192;
+    struct aes256_ctx k256;
+};
+
+struct ike_cbc_key {
+    uint8_t key[32];
+    size_t klen;
+    union ike_aes enc, dec;
+    nettle_cipher_func *encrypt, *decrypt;
+};
+
+static void aes_schedules(struct ike_cbc_key *k)
+{
+    switch (k->klen) {
+    case 16:
+        aes128_set_encrypt_key(&k->enc.k128, k->key);
+        aes128_invert_key(&k->dec.k128, &k->enc.k128);
+        k->encrypt = (nettle_cipher_func *)aes128_encrypt;
+        k->decrypt = (nettle_cipher_func *)aes128_decrypt;
+        break;
+    case 24:
+        aes192_set_encrypt_key(&k->enc.k192, k->key);
+        aes192_invert_key(&k->dec.k192, &k->enc.k192);
+        k->encrypt = (nettle_cipher_func *)aes192_encrypt;
+        k->decrypt = (nettle_cipher_func *)aes192_decrypt;
+        break;
+    default:
+        aes256_set_encrypt_key(&k->enc.k256, k->key);
+        aes256_invert_key(&k->dec.k256, &k->enc.k256);
+        k->encrypt = (nettle_cipher_func *)aes256_encrypt;
+        k->decrypt = (nettle_cipher_func *)aes256_decrypt;
+        break;
+    }
+}
+
+bool ike_cbc_cached(struct isakmp_engine *e, struct ike_cbc_key **cache, uint16_t cipher,
+                    const uint8_t *key, size_t klen, bool encrypt, const uint8_t *iv,
+                    const uint8_t *in, uint8_t *out, size_t len)
+{
+    if (cipher != ISAKMP_ENC_AES_CBC || (klen != 16 && klen != 24 && klen != 32) ||
+        len % AES_BLOCK_SIZE)
+        return ike_cbc(cipher, key, klen, encrypt, iv, in, out, len);
+    struct ike_cbc_key *k = *cache;
+    if (!k || k->klen != klen || !isakmp_memeq_ct(k->key, key, klen)) {
+        if (!k && !(k = *cache = fw_alloc(e, sizeof *k)))
+            return ike_cbc(cipher, key, klen, encrypt, iv, in, out, len);
+        memcpy(k->key, key, klen);
+        k->klen = klen;
+        aes_schedules(k);
+    }
+    uint8_t ivb[AES_BLOCK_SIZE];
+    memcpy(ivb, iv, sizeof ivb);
+    if (encrypt)
+        cbc_encrypt(&k->enc, k->encrypt, AES_BLOCK_SIZE, ivb, len, out, in);
+    else
+        cbc_decrypt(&k->dec, k->decrypt, AES_BLOCK_SIZE, ivb, len, out, in);
+    isakmp_wipe(ivb, sizeof ivb);
+    return true;
+}
+
+void ike_cbc_key_free(struct isakmp_engine *e, struct ike_cbc_key *k)
+{
+    fw_free(e, k);          /* wiped: key and schedules */
+}
+
+size_t ike_keymat_need(const struct isakmp_p2_protocol *p)
+{
+    size_t enc = 0, auth = 0;
+    switch (p->protocol) {
+    case ISAKMP_PROTO_IPCOMP:
+        return 0;
+    case ISAKMP_PROTO_ESP:
+        switch (p->transform) {
+        case ISAKMP_ESP_NULL: enc = 0; break;
+        case ISAKMP_ESP_DES: enc = 8; break;
+        case ISAKMP_ESP_3DES: enc = 24; break;
+        case ISAKMP_ESP_AES: enc = p->key_bits ? p->key_bits / 8u : 16; break;
+        case ISAKMP_ESP_AES_CTR: enc = (p->key_bits ? p->key_bits / 8u : 16) + 4; break;
+        default: return ISAKMP_MAX_KEYMAT;
+        }
+        break;
+    case ISAKMP_PROTO_AH:
+        break;
+    default:
+        return ISAKMP_MAX_KEYMAT;
+    }
+    switch (p->auth) {
+    case 0: auth = 0; break;
+    case ISAKMP_AALG_HMAC_MD5: auth = 16; break;
+    case ISAKMP_AALG_HMAC_SHA: auth = 20; break;
+    case ISAKMP_AALG_HMAC_SHA2_256: auth = 32; break;
+    case ISAKMP_AALG_HMAC_SHA2_384: auth = 48; break;
+    case ISAKMP_AALG_HMAC_SHA2_512: auth = 64; break;
+    default: return ISAKMP_MAX_KEYMAT;
+    }
+    if (p->protocol == ISAKMP_PROTO_AH && !auth) {
+        switch (p->transform) {          /* the AH transform names the algorithm */
+        case ISAKMP_AH_MD5: auth = 16; break;
+        case ISAKMP_AH_SHA: auth = 20; break;
+        case ISAKMP_AH_SHA2_256: auth = 32; break;
+        case ISAKMP_AH_SHA2_384: auth = 48; break;
+        case ISAKMP_AH_SHA2_512: auth = 64; break;
+        default: return ISAKMP_MAX_KEYMAT;
+        }
+    }
+    return enc + auth <= ISAKMP_MAX_KEYMAT && enc + auth ? enc + auth : ISAKMP_MAX_KEYMAT;
 }
 
 bool ike_ks_phase1(const struct ike_phase1_input *in, struct ike_phase1_keys *out)
@@ -164,6 +278,8 @@ bool ike_ks_rpke_key(uint16_t hash, uint16_t cipher, uint16_t key_bits, const ui
 struct ike_dh {
     struct isakmp_dh_key *key;
     size_t charged;            /* bytes added to the engine's count for it */
+    void *owned;               /* freed after the key (a private group's parameters) */
+    void (*owned_free)(void *);
 };
 
 bool ike_group_supported(uint16_t group)
@@ -183,6 +299,28 @@ static void report(struct isakmp_engine *e, enum isakmp_crypto_op op,
     fw_event_crypto_dh(e, op, r->group, r->bits, r->virtual_ns, r->cpu_ns);
 }
 
+/* The crypto layer measures thread CPU time for a report it is given
+ * (a system call on many hosts, ~1.5 us in a VM, twice per operation):
+ * only when the driver asked for measurements (callbacks.cpu_clock).
+ * Otherwise the report is made here from the key, without a clock. */
+static struct isakmp_crypto_cost *measured(const struct isakmp_engine *e,
+                                           struct isakmp_crypto_cost *r)
+{
+    return e->cb.cpu_clock ? r : NULL;
+}
+
+static void unmeasured(const struct isakmp_engine *e, struct isakmp_crypto_cost *r,
+                       enum isakmp_cost_kind kind, const struct isakmp_dh_key *key, bool ok)
+{
+    if (e->cb.cpu_clock)
+        return;                 /* the crypto layer filled it */
+    r->kind = kind;
+    r->group = key ? isakmp_dh_key_group(key) : 0;
+    r->bits = ok ? isakmp_dh_key_policy(key).bits : 0;
+    r->cpu_ns = 0;
+    r->virtual_ns = ok ? isakmp_cost_lookup(e->cfg.cost, kind, r->group, r->bits) : 0;
+}
+
 struct ike_dh *ike_dh_new(struct isakmp_engine *e, uint16_t group)
 {
     const struct isakmp_dh_group_info *g = isakmp_dh_group(group);
@@ -198,10 +336,12 @@ struct ike_dh *ike_dh_new(struct isakmp_engine *e, uint16_t group)
         pol.kind = ISAKMP_DH_EXP_SHORT;
         pol.bits = e->cfg.dh.exponent_bits;
     }
-    if (isakmp_dh_generate(group, &pol, e->cb.random, e->user, e->cfg.cost, &dh->key, &r) != ISAKMP_DH_OK) {
+    if (isakmp_dh_generate(group, &pol, e->cb.random, e->user, e->cfg.cost, &dh->key,
+                           measured(e, &r)) != ISAKMP_DH_OK) {
         fw_free(e, dh);
         return NULL;
     }
+    unmeasured(e, &r, ISAKMP_COST_DH_GENERATE, dh->key, true);
     report(e, ISAKMP_CRYPTO_DH_KEYGEN, &r);
     /* The key lives in GMP/Nettle memory: count an estimate of it (the
      * public value, the private value and bookkeeping). */
@@ -221,9 +361,31 @@ bool ike_dh_shared(struct isakmp_engine *e, struct ike_dh *dh, const uint8_t *pe
     struct isakmp_crypto_cost r;
     memset(&r, 0, sizeof r);
     enum isakmp_dh_error err = isakmp_dh_compute(dh->key, peer, len, out, IKE_MAX_DH, out_len,
-                                                 e->cfg.cost, &r);
+                                                 e->cfg.cost, measured(e, &r));
+    unmeasured(e, &r, ISAKMP_COST_DH_COMPUTE, dh->key, err == ISAKMP_DH_OK);
     report(e, ISAKMP_CRYPTO_DH_SHARED, &r);
     return err == ISAKMP_DH_OK;
+}
+
+struct ike_dh *ike_dh_adopt(struct isakmp_engine *e, struct isakmp_dh_key *key,
+                            const struct isakmp_crypto_cost *cost, void *owned,
+                            void (*owned_free)(void *))
+{
+    struct ike_dh *dh = fw_alloc(e, sizeof *dh);
+    if (!dh) {
+        isakmp_dh_key_free(key);
+        owned_free(owned);
+        return NULL;
+    }
+    dh->key = key;
+    dh->owned = owned;
+    dh->owned_free = owned_free;
+    report(e, ISAKMP_CRYPTO_DH_KEYGEN, cost);
+    size_t len;
+    isakmp_dh_public(key, &len);
+    dh->charged = 5 * len + 128;      /* + the group's parameters (hex) */
+    e->mem += dh->charged;
+    return dh;
 }
 
 void ike_dh_free(struct isakmp_engine *e, struct ike_dh *dh)
@@ -231,6 +393,8 @@ void ike_dh_free(struct isakmp_engine *e, struct ike_dh *dh)
     if (!dh)
         return;
     isakmp_dh_key_free(dh->key);
+    if (dh->owned_free)
+        dh->owned_free(dh->owned);
     e->mem -= dh->charged;
     fw_free(e, dh);
 }

@@ -36,6 +36,24 @@ size_t ike_cipher_key_len(uint16_t cipher, uint16_t key_bits);
 bool ike_cbc(uint16_t cipher, const uint8_t *key, size_t klen, bool encrypt,
              const uint8_t *iv, const uint8_t *in, uint8_t *out, size_t len);
 
+/* The same with the key expanded once and kept in *cache (a counted
+ * allocation, created on first use, expanded again if `key` changes):
+ * an SA encrypts and decrypts every message with one key.  Ciphers
+ * without a cached form go through ike_cbc.  Free with ike_cbc_key_free
+ * (wiped). */
+struct ike_cbc_key;
+bool ike_cbc_cached(struct isakmp_engine *e, struct ike_cbc_key **cache, uint16_t cipher,
+                    const uint8_t *key, size_t klen, bool encrypt, const uint8_t *iv,
+                    const uint8_t *in, uint8_t *out, size_t len);
+void ike_cbc_key_free(struct isakmp_engine *e, struct ike_cbc_key *k);
+
+/* Bytes of KEYMAT an IPsec protocol of this transform uses: its
+ * encryption key then its authentication key (RFC 2409 §5.5; AES-CTR
+ * adds its 4-byte nonce, RFC 3686).  ISAKMP_MAX_KEYMAT when an
+ * algorithm's key length is not known here; 0 for IPCOMP. */
+struct isakmp_p2_protocol;
+size_t ike_keymat_need(const struct isakmp_p2_protocol *p);
+
 /* The key schedule (isakmp/keyschedule.h), phase 1 at once. */
 struct ike_phase1_keys {
     size_t prf_len;
@@ -88,5 +106,13 @@ size_t ike_dh_public_len(uint16_t group);
 bool ike_dh_shared(struct isakmp_engine *e, struct ike_dh *dh, const uint8_t *peer,
                    size_t len, uint8_t *out, size_t *out_len);
 void ike_dh_free(struct isakmp_engine *e, struct ike_dh *dh);
+/* Wrap a key made elsewhere (a private group's, ike_groups.c) whose
+ * generation cost is *cost; `owned` (what the key points into) is freed
+ * with owned_free after the key.  Both are taken even on failure (NULL). */
+struct isakmp_dh_key;
+struct isakmp_crypto_cost;
+struct ike_dh *ike_dh_adopt(struct isakmp_engine *e, struct isakmp_dh_key *key,
+                            const struct isakmp_crypto_cost *cost, void *owned,
+                            void (*owned_free)(void *));
 
 #endif

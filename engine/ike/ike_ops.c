@@ -39,7 +39,7 @@ static bool decrypt(struct isakmp_engine *e, struct fw_sa *sa, const uint8_t *iv
     if (!k || !k->keys || len < k->block || len % k->block)
         return false;
     memcpy(iv_next, in + len - k->block, k->block);
-    return ike_cbc(k->t.cipher, k->enc_key, k->enc_key_len, false, iv, in, out, len);
+    return ike_cbc_cached(e, &k->cbc, k->t.cipher, k->enc_key, k->enc_key_len, false, iv, in, out, len);
 }
 
 static bool encrypt(struct isakmp_engine *e, struct fw_sa *sa, const uint8_t *iv,
@@ -49,7 +49,7 @@ static bool encrypt(struct isakmp_engine *e, struct fw_sa *sa, const uint8_t *iv
     struct ike_sa *k = ike_of(sa);
     if (!k || !k->keys || len < k->block || len % k->block)
         return false;
-    if (!ike_cbc(k->t.cipher, k->enc_key, k->enc_key_len, true, iv, buf, buf, len))
+    if (!ike_cbc_cached(e, &k->cbc, k->t.cipher, k->enc_key, k->enc_key_len, true, iv, buf, buf, len))
         return false;
     memcpy(iv_next, buf + len - k->block, k->block);
     return true;

@@ -6,8 +6,15 @@
  * are encrypted with the negotiated cipher under Ne_i = prf(Ni_b, CKY-I)
  * (Ne_r = prf(Nr_b, CKY-R)), CBC with a zero IV - one RSA operation each
  * way instead of two.  The hashes then use the plaintext bodies, as with
- * pre-shared keys. */
+ * pre-shared keys.
+ * In Aggressive Mode message 1 carries <KE_b>Ke_i and <IDii_b>Ke_i before
+ * any transform is chosen, so Ke_i must not depend on the choice: the
+ * initiator may offer several transforms only when all of them name the
+ * same cipher, key length and hash (the PRF of Ne_i) - RFC 2409 §5.3's
+ * "single cipher" - and a responder refuses any other offer with
+ * NO-PROPOSAL-CHOSEN (it cannot tell which key opened the payloads). */
 #include "ike/ike.h"
+#include "doi/ipsec_doi.h"
 #include "isakmp/secmem.h"
 
 #include <string.h>
@@ -164,4 +171,55 @@ uint16_t ike_rpke_take(struct fw_ctx *c, bool peer_is_initiator)
     if (notify)
         return notify;
     return ike_rsa_have_peer(c->e, c->sa, &k->peer_id) ? 0 : ISAKMP_N_INVALID_ID_INFORMATION;
+}
+
+/* ---- revised mode in Aggressive Mode ------------------------------------------ */
+
+bool ike_rpke_single_suite(const struct isakmp_p1_transform *t, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (t[i].cipher != t[0].cipher || t[i].key_bits != t[0].key_bits || t[i].hash != t[0].hash)
+            return false;
+    return n > 0;
+}
+
+/* One transform's cipher, key length and hash (0 where absent). */
+static void suite_of(const struct isakmp_transform *xf, uint32_t out[3])
+{
+    struct isakmp_iter ai = isakmp_attrs(xf->attrs);
+    struct isakmp_attr a;
+    out[0] = out[1] = out[2] = 0;
+    while (isakmp_next_attr(&ai, &a) == 1) {
+        uint32_t v = a.value_fits ? a.value : 0xffffffffu;
+        if (a.type == ISAKMP_IKE_ENCRYPTION) out[0] = v;
+        else if (a.type == ISAKMP_IKE_KEY_LENGTH) out[1] = v;
+        else if (a.type == ISAKMP_IKE_HASH) out[2] = v;
+    }
+}
+
+bool ike_rpke_single_suite_body(const uint8_t *sa_body, size_t len)
+{
+    struct isakmp_payload p;
+    if (ipsec_doi_decode_sa(sa_body, len, &p) != 0)
+        return false;
+    struct isakmp_iter pi = isakmp_proposals(&p.u.sa);
+    struct isakmp_proposal prop;
+    uint32_t first[3], cur[3];
+    unsigned seen = 0;
+    int r;
+    /* Every transform of every proposal: the responder must know which
+     * key opened KE and ID whatever it picks. */
+    while ((r = isakmp_next_proposal(&pi, &prop)) == 1) {
+        struct isakmp_iter ti = isakmp_transforms(&prop);
+        struct isakmp_transform xf;
+        int q;
+        while ((q = isakmp_next_transform(&ti, &xf)) == 1) {
+            suite_of(&xf, seen++ ? cur : first);
+            if (seen > 1 && memcmp(cur, first, sizeof cur) != 0)
+                return false;
+        }
+        if (q < 0)
+            return false;
+    }
+    return r == 0 && seen > 0;
 }

@@ -11,7 +11,7 @@ bool ike_p1_supported(const struct isakmp_engine *e, const struct isakmp_p1_tran
                 ((t->auth == ISAKMP_AUTH_RSA_SIG || t->auth == ISAKMP_AUTH_RSA_ENC ||
                   t->auth == ISAKMP_AUTH_RSA_REV_ENC) && e->cfg.rsa_key);
     return auth && ike_cipher_key_len(t->cipher, t->key_bits) && ike_hash_len(t->hash) &&
-           ike_group_supported(ike_group_resolve(e, t->group));
+           ike_group_usable(e, t->group);
 }
 
 void ike_put_p1_sa(struct isakmp_builder *b, uint32_t doi, const struct isakmp_p1_transform *t, size_t n)

@@ -27,9 +27,10 @@ bool ike_rsa_sign(struct isakmp_engine *e, const uint8_t *hash, size_t hash_len,
     return r == ISAKMP_RSA_OK;
 }
 
-/* The peer's key: by the identity it sent, else by its address. */
-static const struct isakmp_rsa_key *peer_key(const struct isakmp_engine *e, const struct fw_sa *sa,
-                                             const struct isakmp_identity *id)
+/* The peer's configured key: by the identity it sent, else by its address. */
+static const struct isakmp_rsa_key *configured_key(const struct isakmp_engine *e,
+                                                   const struct fw_sa *sa,
+                                                   const struct isakmp_identity *id)
 {
     for (size_t i = 0; i < e->cfg.n_rsa_peers; i++) {
         const struct isakmp_rsa_peer *p = &e->cfg.rsa_peers[i];
@@ -47,10 +48,27 @@ static const struct isakmp_rsa_key *peer_key(const struct isakmp_engine *e, cons
     return NULL;
 }
 
+/* The key of a verified certificate (ike_cert.c) first: it names the
+ * identity the peer sent; else the configured one. */
+static const struct isakmp_rsa_key *peer_key(const struct isakmp_engine *e, const struct fw_sa *sa,
+                                             const struct isakmp_identity *id)
+{
+    const struct ike_sa *k = ike_of(sa);
+    if (k && k->cert_key)
+        return k->cert_key;
+    return configured_key(e, sa, id);
+}
+
 bool ike_rsa_have_peer(const struct isakmp_engine *e, const struct fw_sa *sa,
                        const struct isakmp_identity *id)
 {
     return peer_key(e, sa, id) != NULL;
+}
+
+bool ike_rsa_have_configured_peer(const struct isakmp_engine *e, const struct fw_sa *sa,
+                                  const struct isakmp_identity *id)
+{
+    return configured_key(e, sa, id) != NULL;
 }
 
 bool ike_rsa_verify(struct isakmp_engine *e, const struct fw_sa *sa, const struct isakmp_identity *id,

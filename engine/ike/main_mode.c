@@ -12,6 +12,8 @@
  * carry the identity and nonce encrypted, and 5 and 6 only the hash:
  * other steps of the table (variant = authentication method). */
 #include "ike/ike.h"
+#include "ike/nat_t.h"
+#include "ike/ike_cert.h"
 
 #include <string.h>
 
@@ -60,6 +62,7 @@ static enum fw_verdict take_ke_nonce(struct fw_ctx *c, bool initiator)
     if (!ike_keep(c->e, initiator ? &k->gxr : &k->gxi, initiator ? &k->gxr_len : &k->gxi_len,
               ke->body.p, ke->body.len))
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_cert_note_cr(c);
     return FW_OK;
 }
 
@@ -81,6 +84,7 @@ static bool put_ke_nonce(struct fw_ctx *c, struct isakmp_builder *b, bool initia
     if (k->t.auth == ISAKMP_AUTH_RSA_ENC)      /* §5.2: KE, <ID_b>PubKey, <N_b>PubKey */
         return ike_pke_put_id_nonce(c, b, initiator);
     isakmp_build_data(b, ISAKMP_PL_NONCE, initiator ? k->ni : k->nr, initiator ? k->ni_len : k->nr_len);
+    ike_cert_put_cr(c, b);                     /* signatures: ask for a certificate */
     return true;
 }
 
@@ -93,6 +97,7 @@ static bool put_id_hash(struct fw_ctx *c, struct isakmp_builder *b, bool initiat
     /* With public key encryption the identities went in messages 3/4. */
     if (!ike_is_pke(ike_of(c->sa)->t.auth))
         isakmp_build_data(b, ISAKMP_PL_ID, id, id_len);
+    ike_cert_put(c, b);
     if (!ike_put_auth(c, b, initiator, id, id_len))
         return false;
     if (initiator && c->e->cfg.initial_contact) {
@@ -120,9 +125,22 @@ static enum fw_verdict check_id_hash(struct fw_ctx *c, bool peer_is_initiator)
         idb_len = id->body.len;
         memcpy(idb, id->body.p, idb_len);
     }
-    uint16_t n = ike_check_auth(c, peer_is_initiator, idb, idb_len);
+    enum isakmp_fail_reason why;
+    uint16_t n = ike_cert_take(c, &why);      /* the key of a CERT, when one is sent */
     if (n)
-        return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+        return ike_fail(c, why, n);
+    n = ike_check_auth(c, peer_is_initiator, idb, idb_len);
+    if (n == ISAKMP_N_INVALID_ID_INFORMATION)
+        return ike_fail(c, ISAKMP_FAIL_ID, n);
+    if (n) {
+        /* A wrong HASH/SIG: dropped without a state change and counted;
+         * the exchange fails at config.auth_failures_max of them
+         * (isakmp/auth_failures.c) - one altered datagram must not end
+         * it. */
+        c->reject = ISAKMP_REJECT_BAD_HASH;
+        c->notify = n;
+        return FW_DROP;
+    }
     const struct isakmp_identity *want = c->sa->ini ? &c->sa->ini->peer_id_expected : NULL;
     if (want && want->type && (want->type != k->peer_id.type || want->len != k->peer_id.len ||
                        memcmp(want->data, k->peer_id.data, want->len) != 0))
@@ -163,6 +181,7 @@ enum fw_verdict ike_main_initiate(struct fw_ctx *c)
     size_t sa_at = b.len;
     ike_put_p1_sa(&b, c->e->doi->doi, c->sa->ini->offer, c->sa->ini->n_offer);
     ike_put_vendor_ids(&b);
+    ike_natt_put_vids(c, &b);
     if (b.err || !ike_keep(c->e, &k->sai_b, &k->sai_b_len, b.buf + sa_at + 4, isakmp_get16(b.buf + sa_at + 2) - 4u))
         return FW_FAIL;
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : FW_FAIL;
@@ -172,6 +191,7 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
 {
     struct ike_sa *k = ike_of(c->sa);
     ike_note_vendor_ids(c->sa, c->m);
+    ike_natt_note_vids(c);
     const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     uint16_t n = ike_check_p1_reply(c->sa, sa->body.p, sa->body.len, &k->t);
     if (n)
@@ -184,11 +204,15 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
     header(&b, buf, sizeof buf, c->sa);
     if (!put_ke_nonce(c, &b, true))
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_natt_put_natd(c, &b, &c->sa->local, &c->sa->peer);
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 static enum fw_verdict i_msg4(struct fw_ctx *c)
 {
+    uint16_t nn = ike_natt_check_natd(c, c->to, c->from);
+    if (nn)
+        return ike_fail(c, ISAKMP_FAIL_MALFORMED, nn);
     enum fw_verdict v = take_ke_nonce(c, true);
     if (v == FW_OK)
         v = ike_compute_keys(c);
@@ -199,6 +223,7 @@ static enum fw_verdict i_msg4(struct fw_ctx *c)
     header(&b, buf, sizeof buf, c->sa);
     if (!put_id_hash(c, &b, true))
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_natt_float_if_needed(c);           /* RFC 3947 §4: message 5 on 4500 */
     return fw_xchg_send(c, c->x, &b, true, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
@@ -242,6 +267,7 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     if (!k)
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
     ike_note_vendor_ids(c->sa, c->m);
+    ike_natt_note_vids(c);
     const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
     uint8_t buf[FW_MAX_MSG];
     struct isakmp_builder b;
@@ -249,6 +275,7 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     enum fw_verdict v = choose_and_reply(c, sa, &k->t, &b, &k->life_shortened);
     if (v != FW_OK)
         return v;
+    ike_natt_put_vids(c, &b);
     k->have_t = true;
     if ((k->t.auth == ISAKMP_AUTH_PSK && !ike_find_psk(c, NULL)) ||
         !ike_keep(c->e, &k->sai_b, &k->sai_b_len, sa->body.p, sa->body.len))
@@ -292,6 +319,9 @@ bool ike_main_stateless_resume(struct fw_ctx *c, const uint8_t *blob, size_t blo
 
 static enum fw_verdict r_msg3(struct fw_ctx *c)
 {
+    uint16_t nn = ike_natt_check_natd(c, c->to, c->from);
+    if (nn)
+        return ike_fail(c, ISAKMP_FAIL_MALFORMED, nn);
     enum fw_verdict v = take_ke_nonce(c, false);
     if (v != FW_OK)
         return v;
@@ -300,6 +330,7 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
     header(&b, buf, sizeof buf, c->sa);
     if (!put_ke_nonce(c, &b, false))
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
+    ike_natt_put_natd(c, &b, c->to, c->from);
     if ((v = ike_compute_keys(c)) != FW_OK)
         return v;
     return fw_xchg_send(c, c->x, &b, false, true) ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
@@ -324,42 +355,44 @@ static const struct fw_step steps[] = {
       PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_VID), r_msg1, 0, 0 },
     /* (ID: with public key encryption message 3 carries <IDii_b>.) */
     { 2, false, FW_CLEAR, PL(ISAKMP_PL_SA), PL(ISAKMP_PL_VID),
-      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_ID), i_msg2, 0, 0 },
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_ID) | IKE_NATT_PL_NATD | PL(ISAKMP_PL_CR),
+      i_msg2, 0, 0 },
     /* Public key encryption (§5.2): KE, <ID_b>, <N_b> in 3 and 4, only
      * the hashes in 5 and 6.  Listed before the general steps: the
      * first step that matches is taken. */
     { 3, true, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
-      PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
-      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE), r_msg3, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
+      PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT) | IKE_NATT_PL_NATD,
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE) | IKE_NATT_PL_NATD, r_msg3, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
     { 4, false, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
-      PL(ISAKMP_PL_VID), PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), i_msg4, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
+      PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), i_msg4, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
     { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
       PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
     { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
       0, i_msg6, ISAKMP_AUTH_RSA_ENC, PL(ISAKMP_PL_ID) },
     /* Revised public key encryption (§5.3): the same payload types. */
     { 3, true, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
-      PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
-      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE), r_msg3, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
+      PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT) | IKE_NATT_PL_NATD,
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE) | IKE_NATT_PL_NATD, r_msg3, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
     { 4, false, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_NONCE),
-      PL(ISAKMP_PL_VID), PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), i_msg4, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
+      PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), i_msg4, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
     { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
       PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
     { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID),
       0, i_msg6, ISAKMP_AUTH_RSA_REV_ENC, PL(ISAKMP_PL_ID) },
     { 3, true, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE),
-      PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE), r_msg3, 0, 0 },
+      PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE) | IKE_NATT_PL_NATD | PL(ISAKMP_PL_CR), r_msg3, 0, 0 },
     { 4, false, FW_CLEAR, PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_NONCE),
-      PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_NAT_D) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_N), i_msg4, 0, 0 },
+      PL(ISAKMP_PL_VID) | IKE_NATT_PL_NATD | PL(ISAKMP_PL_CR),
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_N) | PL(ISAKMP_PL_CERT),
+      i_msg4, 0, 0 },
     /* Messages 5 and 6 by authentication method (RFC 2409 §5.4, §5.1). */
     { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH),
       PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
       PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH), r_msg5, ISAKMP_AUTH_PSK, 0 },
     { 5, true, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG),
       PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT) | PL(ISAKMP_PL_CR),
-      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG), r_msg5, ISAKMP_AUTH_RSA_SIG, 0 },
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_SIG) | PL(ISAKMP_PL_CERT), r_msg5, ISAKMP_AUTH_RSA_SIG, 0 },
     { 6, false, FW_ENCRYPTED, PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_HASH),
       PL(ISAKMP_PL_N) | PL(ISAKMP_PL_VID) | PL(ISAKMP_PL_CERT),
       0, i_msg6, ISAKMP_AUTH_PSK, 0 },

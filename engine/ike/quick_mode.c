@@ -9,6 +9,7 @@
  * HASH(4) = prf(SKEYID_a, M-ID | N), as an Informational HASH(1).
  * A message with a wrong hash is dropped without changing state. */
 #include "ike/ike.h"
+#include "ike/nat_t.h"
 #include "doi/ipsec_doi.h"
 #include "isakmp/secmem.h"
 
@@ -95,6 +96,28 @@ static enum fw_verdict pfs_shared(struct fw_ctx *c, struct ike_qm *q, const stru
     return q->gxy ? FW_OK : fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
+/* The shorter lifetimes a RESPONDER-LIFETIME Notify announces (RFC 2407
+ * §4.5.4): *seconds (0: none) and alg->life_kbytes lowered. */
+static void responder_lifetime(const struct isakmp_payload *np, struct isakmp_p2_proposal *alg,
+                               uint32_t *seconds)
+{
+    struct isakmp_iter it = isakmp_attrs(np->u.notify.data);
+    struct isakmp_attr a;
+    uint32_t type = ISAKMP_LIFE_SECONDS;
+    while (isakmp_next_attr(&it, &a) == 1) {
+        if (!a.value_fits)
+            continue;
+        if (a.type == ISAKMP_IPSEC_LIFE_TYPE) {
+            type = a.value;
+        } else if (a.type == ISAKMP_IPSEC_LIFE_DURATION && a.value) {
+            if (type == ISAKMP_LIFE_SECONDS && (!alg->life_seconds || a.value < alg->life_seconds))
+                *seconds = a.value;
+            else if (type == ISAKMP_LIFE_KILOBYTES && (!alg->life_kbytes || a.value < alg->life_kbytes))
+                alg->life_kbytes = a.value;
+        }
+    }
+}
+
 /* KEYMAT both ways for each protocol of the choice; fills q->child. */
 static bool make_child(struct fw_ctx *c, struct ike_qm *q, const struct ipsec_choice *ch,
                        const struct ipsec_spis *mine)
@@ -122,12 +145,16 @@ static bool make_child(struct fw_ctx *c, struct ike_qm *q, const struct ipsec_ch
         k->p[i].alg = ch->alg.protocols[i];
         k->p[i].spi_in = mine->v[proto];
         k->p[i].spi_out = ch->peer_spi[i];
-        k->p[i].keymat_len = ISAKMP_MAX_KEYMAT;
-        if (!ike_keymat(c->sa, q, proto, k->p[i].spi_in, sl, k->p[i].keymat_in, ISAKMP_MAX_KEYMAT) ||
-            !ike_keymat(c->sa, q, proto, k->p[i].spi_out, sl, k->p[i].keymat_out, ISAKMP_MAX_KEYMAT))
+        /* Only the bytes the algorithms take (a prefix of the longer
+         * expansion: RFC 2409 §5.5 K1 | K2 | ...). */
+        size_t need = ike_keymat_need(&k->p[i].alg);
+        k->p[i].keymat_len = need;
+        if (!ike_keymat(c->sa, q, proto, k->p[i].spi_in, sl, k->p[i].keymat_in, need) ||
+            !ike_keymat(c->sa, q, proto, k->p[i].spi_out, sl, k->p[i].keymat_out, need))
             return false;
     }
     fw_event_crypto(c->e, ISAKMP_CRYPTO_PRF, 0, fw_cost(c->e, ISAKMP_COST_PRF), fw_cpu_now(c->e) - t0);
+    ike_natt_child(c->sa, k);
     return true;
 }
 
@@ -177,6 +204,7 @@ enum fw_verdict ike_quick_initiate(struct fw_ctx *c)
     q->commit = r->commit;
     if (!q->offer)
         return FW_FAIL;
+    ike_natt_map_p2(c->sa, q->offer, q->n_offer);      /* UDP encapsulation behind a NAT */
     q->idci_len = ipsec_id_encode(&r->client_local, q->idci, sizeof q->idci);
     q->idcr_len = ipsec_id_encode(&r->client_peer, q->idcr, sizeof q->idcr);
     q->has_ids = q->idci_len && q->idcr_len;
@@ -200,6 +228,7 @@ enum fw_verdict ike_quick_initiate(struct fw_ctx *c)
         isakmp_build_data(&b, ISAKMP_PL_ID, q->idci, q->idci_len);
         isakmp_build_data(&b, ISAKMP_PL_ID, q->idcr, q->idcr_len);
     }
+    ike_natt_put_natoa(c, &b, q->offer, q->n_offer);
     if (!ike_seal_hash(c, &b, at, NULL, 0))
         return FW_FAIL;
     return fw_xchg_send(c, c->x, &b, true, true) ? FW_OK : FW_FAIL;
@@ -247,13 +276,10 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
     }
     for (unsigned i = 0; i < fw_msg_count(c->m, ISAKMP_PL_N); i++) {
         const struct isakmp_payload *np = fw_msg_find(c->m, ISAKMP_PL_N, i);
-        /* RESPONDER-LIFETIME: attributes LIFE-TYPE seconds, LIFE-DURATION. */
-        if (np->u.notify.type == ISAKMP_N_RESPONDER_LIFETIME) {
-            struct isakmp_attr a;
-            if (isakmp_attr_find(np->u.notify.data, ISAKMP_IPSEC_LIFE_DURATION, &a) == 1 &&
-                a.value_fits && a.value && (!ch.alg.life_seconds || a.value < ch.alg.life_seconds))
-                q->responder_life = a.value;
-        }
+        /* RESPONDER-LIFETIME: (LIFE-TYPE, LIFE-DURATION) pairs, seconds
+         * and/or kilobytes (a duration without a type: seconds). */
+        if (np->u.notify.type == ISAKMP_N_RESPONDER_LIFETIME)
+            responder_lifetime(np, &ch.alg, &q->responder_life);
     }
     struct ipsec_spis mine;
     memset(&mine, 0, sizeof mine);
@@ -311,8 +337,18 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     if (!take_ids(c, q))
         return fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     struct ipsec_choice ch;
-    uint16_t n = ipsec_choose(sa->body.p, sa->body.len, c->e->cfg.p2, c->e->cfg.n_p2,
+    /* Behind a NAT our Tunnel/Transport stand for the UDP-encapsulated modes. */
+    struct isakmp_p2_proposal *ours = (struct isakmp_p2_proposal *)c->e->cfg.p2, *mapped = NULL;
+    if (ike_natt_in_use(c->sa) && c->e->cfg.n_p2) {
+        mapped = fw_memdup(c->e, ours, c->e->cfg.n_p2 * sizeof *ours);
+        if (!mapped)
+            return fail(c, ISAKMP_FAIL_LOCAL, 0);
+        ike_natt_map_p2(c->sa, mapped, c->e->cfg.n_p2);
+        ours = mapped;
+    }
+    uint16_t n = ipsec_choose(sa->body.p, sa->body.len, ours, c->e->cfg.n_p2,
                               c->e->cfg.max_p2_life_seconds, &ch);
+    fw_free(c->e, mapped);
     if (n)
         return fail(c, ISAKMP_FAIL_NO_PROPOSAL, n);
     if (!!ch.alg.pfs_group != !!ke)
@@ -338,6 +374,10 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
     }
     if (ch.offered_life && ch.alg.life_seconds != ch.offered_life)
         q->responder_life = ch.alg.life_seconds;
+    /* A kilobyte lifetime over our maximum is cut to it (and said). */
+    uint32_t kb_max = c->e->cfg.max_p2_life_kbytes, kb_cut = 0;
+    if (kb_max && ch.alg.life_kbytes > kb_max)
+        ch.alg.life_kbytes = kb_cut = kb_max;
     if (!make_child(c, q, &ch, &mine))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
     uint8_t buf[FW_MAX_MSG];
@@ -351,20 +391,29 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
         isakmp_build_data(&b, ISAKMP_PL_ID, q->idci, q->idci_len);
         isakmp_build_data(&b, ISAKMP_PL_ID, q->idcr, q->idcr_len);
     }
-    if (q->responder_life) {
+    ike_natt_put_natoa(c, &b, &ch.alg, 1);
+    if (q->responder_life || kb_cut) {
         /* RFC 2407 §4.5.4: our shorter lifetime, for the first protocol. */
         uint8_t proto = ch.alg.protocols[0].protocol, spi[4];
         size_t sl = ipsec_spi_len(proto);
         if (sl == 2) isakmp_put16(spi, (uint16_t)mine.v[proto]);
         else isakmp_put32(spi, mine.v[proto]);
-        uint8_t attrs[12];             /* Life Type = seconds (TV), Life Duration (TLV, 4 bytes) */
-        isakmp_put16(attrs, ISAKMP_ATTR_AF | ISAKMP_IPSEC_LIFE_TYPE);
-        isakmp_put16(attrs + 2, ISAKMP_LIFE_SECONDS);
-        isakmp_put16(attrs + 4, ISAKMP_IPSEC_LIFE_DURATION);
-        isakmp_put16(attrs + 6, 4);
-        isakmp_put32(attrs + 8, q->responder_life);
+        /* Life Type (TV), Life Duration (TLV, 4 bytes): seconds, kilobytes. */
+        uint8_t attrs[24];
+        size_t al = 0;
+        for (int k = 0; k < 2; k++) {
+            uint32_t v = k == 0 ? q->responder_life : kb_cut;
+            if (!v)
+                continue;
+            isakmp_put16(attrs + al, ISAKMP_ATTR_AF | ISAKMP_IPSEC_LIFE_TYPE);
+            isakmp_put16(attrs + al + 2, k == 0 ? ISAKMP_LIFE_SECONDS : ISAKMP_LIFE_KILOBYTES);
+            isakmp_put16(attrs + al + 4, ISAKMP_IPSEC_LIFE_DURATION);
+            isakmp_put16(attrs + al + 6, 4);
+            isakmp_put32(attrs + al + 8, v);
+            al += 12;
+        }
         isakmp_build_notify(&b, ISAKMP_DOI_IPSEC, proto, spi, (uint8_t)sl,
-                            ISAKMP_N_RESPONDER_LIFETIME, attrs, sizeof attrs);
+                            ISAKMP_N_RESPONDER_LIFETIME, attrs, al);
     }
     if (!ike_seal_hash(c, &b, at, q->ni, q->ni_len) || !fw_xchg_send(c, c->x, &b, true, true))
         return fail(c, ISAKMP_FAIL_LOCAL, 0);
@@ -401,11 +450,11 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
 
 static const struct fw_step steps[] = {
     { 1, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE),
-      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N) | PL(ISAKMP_PL_NAT_OA),
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N) | IKE_NATT_PL_NATOA,
       PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE) | PL(ISAKMP_PL_KE) |
-      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N), r_msg1, 0, 0 },
+      PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N) | IKE_NATT_PL_NATOA, r_msg1, 0, 0 },
     { 2, false, FW_ENCRYPTED, PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_SA) | PL(ISAKMP_PL_NONCE),
-      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N) | PL(ISAKMP_PL_NAT_OA),
+      PL(ISAKMP_PL_KE) | PL(ISAKMP_PL_ID) | PL(ISAKMP_PL_N) | IKE_NATT_PL_NATOA,
       PL(ISAKMP_PL_HASH), i_msg2, 0, 0 },
     { 3, true, FW_ENCRYPTED, PL(ISAKMP_PL_HASH), 0,
       PL(ISAKMP_PL_HASH) | PL(ISAKMP_PL_N), r_msg3, 0, 0 },

@@ -17,21 +17,41 @@ static void digest(const uint8_t *b, size_t len, uint8_t out[16])
     sha256_digest(&h, 16, out);
 }
 
+static void message_event(struct isakmp_event *ev, enum isakmp_event_type t,
+                          struct fw_xchg *x, const struct fw_msg *m, uint8_t number,
+                          bool resent, const struct isakmp_addr *from)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = t;
+    ev->handle = x ? x->handle : 0;
+    ev->peer = *from;
+    ev->u.message.exchange_type = m->w.hdr.exchange;
+    ev->u.message.number = number;
+    ev->u.message.size = m->w.raw.len;
+    ev->u.message.retransmission = resent;
+    ev->u.message.message_id = m->w.hdr.msgid;
+}
+
 static void emit_message(struct isakmp_engine *e, enum isakmp_event_type t,
                          struct fw_xchg *x, const struct fw_msg *m, uint8_t number,
                          bool resent, const struct isakmp_addr *from)
 {
     struct isakmp_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = t;
-    ev.handle = x ? x->handle : 0;
-    ev.peer = *from;
-    ev.u.message.exchange_type = m->w.hdr.exchange;
-    ev.u.message.number = number;
-    ev.u.message.size = m->w.raw.len;
-    ev.u.message.retransmission = resent;
-    ev.u.message.message_id = m->w.hdr.msgid;
+    message_event(&ev, t, x, m, number, resent, from);
     fw_event(e, &ev);
+}
+
+/* May a duplicate of the peer's last message make us resend our cached
+ * reply?  Not more than once per interval, nor more than a peer's whole
+ * retransmission schedule asks: on a link that duplicates datagrams,
+ * each answer is duplicated in turn, and the copies would snowball. */
+static bool may_resend(const struct isakmp_engine *e, const struct fw_xchg *x)
+{
+    const struct isakmp_config *c = &e->cfg;
+    uint64_t gap = c->duplicate_resend_interval_ns ? c->duplicate_resend_interval_ns
+                                                   : c->retransmit.initial_ns / 2;
+    uint32_t max = c->duplicate_resends_max ? c->duplicate_resends_max : c->retransmit.tries;
+    return x->dup_resends < max && e->now - x->last_tx_at >= gap;
 }
 
 static const struct fw_step *find_step(const struct isakmp_engine *e, const struct fw_xchg *x,
@@ -71,6 +91,7 @@ static bool open_message(struct isakmp_engine *e, struct fw_sa *sa, struct fw_ms
         *why = ISAKMP_REJECT_DECRYPT;
         return false;
     }
+    fw_sa_count_protected(e, sa, m->w.raw.len);
     return true;
 }
 
@@ -94,13 +115,14 @@ static void run_step(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
         goto reject;
     if (m->w.hdr.flags & ISAKMP_FLAG_E) {
         if (!open_message(e, sa, m, x->iv, plain, iv_next, step->opaque, &why)) {
-            if (x->def->phase == 1 && sa->state != FW_SA_ESTABLISHED) {
-                /* The first encrypted message of phase 1 does not decrypt
-                 * to a payload chain: the keys differ, i.e. the
-                 * pre-shared keys do (RFC 2409 §5.4 gives no other
-                 * way to tell).  The exchange cannot succeed. */
+            if (!fresh && x->def->phase == 1 && sa->state != FW_SA_ESTABLISHED) {
+                /* An encrypted message of phase 1 does not decrypt to a
+                 * payload chain: the keys differ (the pre-shared keys
+                 * do: RFC 2409 §5.4 gives no other way to tell), or the
+                 * datagram was altered on the way.  Nothing changes;
+                 * the exchange fails after auth_failures_max of these. */
                 fw_event_reject(e, why, m->w.hdr.exchange, m->w.raw.len, from);
-                fw_xchg_fail(&c, x, ISAKMP_FAIL_AUTH, ISAKMP_N_AUTHENTICATION_FAILED, false);
+                fw_auth_failure(&c, x, ISAKMP_N_AUTHENTICATION_FAILED);
                 return;
             }
             goto reject;
@@ -128,6 +150,8 @@ static void run_step(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
     x->have_rx_digest = true;
     x->awaiting = false;
     emit_message(e, ISAKMP_EV_MESSAGE_RECEIVED, x, m, no, false, from);
+    if ((m->w.hdr.flags & ISAKMP_FLAG_E) && e->cfg.plaintext_events)
+        fw_event_plaintext(e, sa, m->w.raw.p, fw_msg_chain(m).p, fw_msg_chain(m).len, false);
 
     x->step = step;
     enum fw_verdict v = step->run(&c);
@@ -152,7 +176,22 @@ static void run_step(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
     x->iv_len = iv_saved_len;
     x->awaiting = x->tx && !x->done && x->last_tx_no > x->last_rx_no;
     why = c.reject ? c.reject : ISAKMP_REJECT_BAD_HASH;
+    uint16_t said = c.notify;
     c.notify = 0;
+    if (why == ISAKMP_REJECT_BAD_HASH && (m->w.hdr.flags & ISAKMP_FLAG_E)) {
+        /* A wrong HASH/SIG in an encrypted message: counted, the
+         * exchange fails at auth_failures_max (auth_failures.c). */
+        bool p1 = x->def->phase == 1;
+        fw_event_reject(e, why, m->w.hdr.exchange, m->w.raw.len, from);
+        if (!fresh)
+            fw_auth_failure(&c, x, said ? said : p1 ? ISAKMP_N_AUTHENTICATION_FAILED
+                                                    : ISAKMP_N_INVALID_HASH_INFORMATION);
+        else if (!p1)
+            fw_auth_failure_fresh(&c, x);
+        else
+            fw_sa_destroy(e, sa);
+        return;
+    }
 reject:
     fw_event_reject(e, why, m->w.hdr.exchange, m->w.raw.len, from);
     if (fresh) {
@@ -341,9 +380,19 @@ static bool duplicate_or_replay(struct isakmp_engine *e, struct fw_xchg *x,
     if (x->have_rx_digest && isakmp_memeq_ct(d, x->rx_digest, 16) && (x->tx || !x->done)) {
         bool resend = x->tx && x->last_tx_no > x->last_rx_no;
         e->stats.duplicates++;
-        emit_message(e, ISAKMP_EV_DUPLICATE, x, m, x->last_rx_no, resend, from);
-        if (resend)
+        if (resend && !may_resend(e, x)) {
+            resend = false;
+            x->dup_unanswered++;
+            e->stats.duplicates_unanswered++;
+        }
+        struct isakmp_event ev;
+        message_event(&ev, ISAKMP_EV_DUPLICATE, x, m, x->last_rx_no, resend, from);
+        ev.u.message.unanswered = x->dup_unanswered;
+        fw_event(e, &ev);
+        if (resend) {
+            x->dup_resends++;
             fw_xchg_resend(e, x);
+        }
         return true;
     }
     if (x->done) {
@@ -352,6 +401,44 @@ static bool duplicate_or_replay(struct isakmp_engine *e, struct fw_xchg *x,
         return true;
     }
     return false;
+}
+
+/* The rest of fw_recv, once the SA of a message is known. */
+static void fw_recv_sa(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa, struct fw_msg *m,
+                       const struct fw_exchange_def *def,
+                       const struct isakmp_addr *from, const struct isakmp_addr *to)
+{
+    size_t len = m->w.raw.len;
+    if (m->w.hdr.exchange == ISAKMP_XCHG_INFO) {
+        fw_info_recv(e, now, sa, m, (m->w.hdr.flags & ISAKMP_FLAG_E) != 0, from, to);
+        return;
+    }
+    if (def->phase == 1) {
+        struct fw_xchg *x = sa->p1x;
+        if (m->w.hdr.msgid != 0 || !x || m->w.hdr.exchange != sa->exchange_type) {
+            fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->w.hdr.exchange, len, from);
+            return;
+        }
+        if (duplicate_or_replay(e, x, m, from))
+            return;
+        if (x->initiator && memcmp(sa->cky_r, zero8, 8) == 0) {
+            /* Message 2 gives CKY-R; undone if the message is dropped. */
+            fw_sa_set_cky_r(e, sa, m->w.hdr.cky_r);
+            size_t before = e->stats.rejected;
+            isakmp_handle h = sa->handle;      /* sa may be gone after the step */
+            run_step(e, now, sa, x, m, false, from, to);
+            struct fw_sa *still = fw_sa_by_handle(e, h);
+            if (still && e->stats.rejected != before && still->p1x && still->p1x->last_rx_no == 0)
+                memset(still->cky_r, 0, 8);
+            return;
+        }
+        run_step(e, now, sa, x, m, false, from, to);
+        return;
+    }
+    struct fw_xchg *x = fw_xchg_find(sa, m->w.hdr.msgid);
+    if (x && duplicate_or_replay(e, x, m, from))
+        return;
+    phase2(e, now, sa, m, def, from, to);
 }
 
 void fw_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *bytes, size_t len,
@@ -407,39 +494,37 @@ void fw_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *bytes, size_t
         fw_event_reject(e, ISAKMP_REJECT_UNKNOWN_SA, m.w.hdr.exchange, len, from);
         return;
     }
-    if (!isakmp_addr_equal(&sa->peer, from)) {
-        /* Cookies are bound to the peer's address (no NAT-T float here). */
-        fw_event_reject(e, ISAKMP_REJECT_UNKNOWN_SA, m.w.hdr.exchange, len, from);
-        return;
-    }
-    if (m.w.hdr.exchange == ISAKMP_XCHG_INFO) {
-        fw_info_recv(e, now, sa, &m, (m.w.hdr.flags & ISAKMP_FLAG_E) != 0, from, to);
-        return;
-    }
-    if (def->phase == 1) {
-        struct fw_xchg *x = sa->p1x;
-        if (m.w.hdr.msgid != 0 || !x || m.w.hdr.exchange != sa->exchange_type) {
-            fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m.w.hdr.exchange, len, from);
+    if (!isakmp_addr_equal(&sa->peer, from) || !isakmp_addr_equal(&sa->local, to)) {
+        /* Cookies are bound to the peer's address, unless the SA
+         * negotiated NAT-T (RFC 3947 §4: the initiator floats to 4500, a
+         * NAT may change its mapping): then the SA follows a message that
+         * authenticates (processed with the new addresses; undone when
+         * it is rejected). */
+        struct isakmp_addr saved[2];
+        /* Encrypted, or Aggressive Mode message 3 (its HASH_I is checked
+         * and a wrong one ends the exchange). */
+        bool authenticated = (m.w.hdr.flags & ISAKMP_FLAG_E) ||
+                             (def && def->phase == 1 && sa->state == FW_SA_HALF_OPEN &&
+                              !sa->initiator && sa->exchange_type == ISAKMP_XCHG_AGGRESSIVE);
+        if (!isakmp_addr_equal(&sa->peer, from) &&
+            (!authenticated || !fw_natt_follow_begin(e, sa, from, to, saved))) {
+            fw_event_reject(e, ISAKMP_REJECT_UNKNOWN_SA, m.w.hdr.exchange, len, from);
             return;
         }
-        if (duplicate_or_replay(e, x, &m, from))
-            return;
-        if (x->initiator && memcmp(sa->cky_r, zero8, 8) == 0) {
-            /* Message 2 gives CKY-R; undone if the message is dropped. */
-            fw_sa_set_cky_r(e, sa, m.w.hdr.cky_r);
-            size_t before = e->stats.rejected;
-            isakmp_handle h = sa->handle;      /* sa may be gone after the step */
-            run_step(e, now, sa, x, &m, false, from, to);
-            struct fw_sa *still = fw_sa_by_handle(e, h);
-            if (still && e->stats.rejected != before && still->p1x && still->p1x->last_rx_no == 0)
-                memset(still->cky_r, 0, 8);
-            return;
+        if (isakmp_addr_equal(&sa->peer, from) && !isakmp_addr_equal(&sa->local, to)) {
+            /* Same peer, another of our ports (e.g. its float reached us
+             * on 4500 before we knew): answer from where it came. */
+            if (!fw_natt_follow_begin(e, sa, from, to, saved)) {
+                fw_recv_sa(e, now, sa, &m, def, from, to);
+                return;
+            }
         }
-        run_step(e, now, sa, x, &m, false, from, to);
+        size_t before = e->stats.rejected + e->stats.replays + e->stats.duplicates;
+        isakmp_handle h = sa->handle;
+        fw_recv_sa(e, now, sa, &m, def, from, to);
+        fw_natt_follow_end(e, h, e->stats.rejected + e->stats.replays + e->stats.duplicates == before,
+                           saved);
         return;
     }
-    struct fw_xchg *x = fw_xchg_find(sa, m.w.hdr.msgid);
-    if (x && duplicate_or_replay(e, x, &m, from))
-        return;
-    phase2(e, now, sa, &m, def, from, to);
+    fw_recv_sa(e, now, sa, &m, def, from, to);
 }

@@ -146,6 +146,9 @@ void isakmp_engine_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *by
     if (!e || !bytes || !from || !to)
         return;
     e->now = now;
+    /* A NAT keepalive (RFC 3948 §2.3) a driver passed on: nothing to do. */
+    if (isakmp_natt_is_keepalive(bytes, len))
+        return;
     fw_recv(e, now, bytes, len, from, to);
 }
 
@@ -171,6 +174,9 @@ void isakmp_engine_timeout(struct isakmp_engine *e, uint64_t now)
             break;
         case FW_T_DPD:
             fw_dpd_timer(e, container_of(t, struct fw_sa, dpd), now);
+            break;
+        case FW_T_NATT_KEEPALIVE:
+            fw_natt_keepalive_timer(e, container_of(t, struct fw_sa, natt.keepalive), now);
             break;
         }
     }

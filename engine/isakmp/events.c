@@ -109,6 +109,9 @@ const char *isakmp_event_name(enum isakmp_event_type t)
         [ISAKMP_EV_DELETE_SENT] = "delete-sent",
         [ISAKMP_EV_DELETE_RECEIVED] = "delete-received",
         [ISAKMP_EV_DEFENCE] = "defence",
+        [ISAKMP_EV_NAT_DETECTED] = "nat-detected",
+        [ISAKMP_EV_NAT_ADDRESS_CHANGED] = "nat-address-changed",
+        [ISAKMP_EV_PLAINTEXT] = "plaintext",
     };
     if ((size_t)t < sizeof names / sizeof names[0] && names[t])
         return names[t];
@@ -121,6 +124,8 @@ const char *isakmp_fail_name(enum isakmp_fail_reason r)
     static const char *const names[] = {
         "none", "timeout", "no-proposal", "authentication", "bad-ke",
         "no-credential", "peer-notify", "malformed", "deleted", "local", "identity",
+        "cert-invalid", "cert-untrusted", "cert-expired", "cert-identity", "cert-type",
+        "cert-missing",
     };
     return (size_t)r < sizeof names / sizeof names[0] ? names[r] : "?";
 }

@@ -177,6 +177,27 @@ struct fw_xchg {
     void *kx;                            /* the key-exchange layer's state */
     const struct fw_step *step;          /* step being run (its `sends` bounds our reply) */
     struct fw_xchg *next;                /* in sa->xchgs */
+    /* Answers to the peer's duplicates (limits: isakmp_config). */
+    uint64_t last_tx_at;                 /* when tx was last sent (first send or resend) */
+    uint32_t dup_resends;                /* resends of tx answering duplicates */
+    uint32_t dup_unanswered;             /* duplicates not answered in this exchange */
+    /* Encrypted messages that did not decrypt/authenticate (auth_failures.c). */
+    uint32_t auth_failures;
+    uint64_t auth_failure_at;            /* when the last one was counted */
+};
+
+/* NAT traversal state of a phase-1 SA (isakmp/natt.h).  The framework
+ * only moves datagrams (float, keepalives); IKE fills the rest
+ * (engine/ike/nat_t.c). */
+struct fw_natt {
+    uint8_t variant;                     /* enum isakmp_natt_variant agreed (0: none) */
+    uint8_t peer_vids;                   /* bit 0: peer announced RFC 3947; bit 1: a draft */
+    bool detected;                       /* NAT-D compared (event sent) */
+    bool local_nat, peer_nat, forced;
+    bool floated;                        /* now on the NAT-T ports */
+    bool have_orig;                      /* orig_*: the addresses of message 1 */
+    struct isakmp_addr orig_local, orig_peer;
+    struct fw_timer keepalive;
 };
 
 struct fw_sa {
@@ -201,8 +222,15 @@ struct fw_sa {
     uint32_t dpd_seq;                    /* last sequence number sent */
     uint32_t dpd_tries;                  /* R-U-THEREs sent without an ACK */
     void *kx;                            /* IKE's per-SA state (keys ...) */
+    struct fw_natt natt;                 /* NAT traversal (natt.c, ike/nat_t.c) */
     struct fw_sa *hnext;                 /* hash chain */
     struct fw_sa *prev, *next;           /* all SAs */
+    /* Kilobyte lifetime (sa_traffic.c): encrypted bytes sent and
+     * received under this SA. */
+    uint64_t protected_bytes;
+    /* Phase-2 first messages with a wrong HASH(1), by M-ID (auth_failures.c). */
+    uint32_t bad_msgid, bad_msgid_count;
+    uint64_t bad_msgid_at;
 };
 
 /* A phase-2 SA (IPsec SA bundle) made by a phase-2 exchange. */
@@ -224,8 +252,13 @@ struct fw_child {
     /* Initiator: what to ask for again when rekeying. */
     struct isakmp_identity client_local, client_peer;
     bool commit;
+    uint8_t natt;                        /* NAT-T dialect of its ISAKMP SA (0: none) */
+    bool udp_encap;                      /* ESP in UDP (encapsulation mode 3/4, 61443/61444) */
     struct fw_timer life;
     struct fw_child *prev, *next;
+    /* Kilobyte lifetime (sa_traffic.c): bytes reported per direction. */
+    uint64_t bytes_in, bytes_out;
+    uint64_t established_at;
 };
 
 /* ---- engine ---------------------------------------------------------------- */
@@ -388,6 +421,55 @@ void fw_xchg_resend(struct isakmp_engine *e, struct fw_xchg *x);
 void fw_xchg_timer(struct isakmp_engine *e, struct fw_xchg *x, uint64_t now);
 void fw_emit_exchange(struct isakmp_engine *e, struct fw_xchg *x, enum isakmp_event_type t,
                       enum isakmp_fail_reason why, uint16_t notify);
+
+/* ---- NAT traversal: the transport side (natt.c) ------------------------------- */
+/* The local NAT-T port (config.natt_port or 4500). */
+uint16_t fw_natt_port(const struct isakmp_engine *e);
+/* Initiator: move the SA to our NAT-T port and the peer's 4500
+ * (ISAKMP_EV_NAT_ADDRESS_CHANGED). */
+void fw_natt_float(struct isakmp_engine *e, struct fw_sa *sa);
+/* A message of sa came from another address than sa->peer: may it be
+ * processed (the SA negotiated NAT-T)?  Then sa uses (to, from) until
+ * fw_natt_follow_end says whether the message was accepted. */
+bool fw_natt_follow_begin(struct isakmp_engine *e, struct fw_sa *sa,
+                          const struct isakmp_addr *from, const struct isakmp_addr *to,
+                          struct isakmp_addr saved[2]);
+void fw_natt_follow_end(struct isakmp_engine *e, isakmp_handle sa_handle, bool accepted,
+                        const struct isakmp_addr saved[2]);
+/* Start (or stop) keepalives for an established SA behind a NAT. */
+void fw_natt_keepalive_start(struct isakmp_engine *e, struct fw_sa *sa, uint64_t now);
+void fw_natt_keepalive_timer(struct isakmp_engine *e, struct fw_sa *sa, uint64_t now);
+/* ISAKMP_EV_PLAINTEXT for header + chain (config.plaintext_events). */
+void fw_event_plaintext(struct isakmp_engine *e, const struct fw_sa *sa, const uint8_t *hdr,
+                        const uint8_t *chain, size_t chain_len, bool sent);
+
+/* ---- kilobyte lifetimes (sa_traffic.c) ------------------------------------------ */
+/* Bytes of an encrypted ISAKMP message sent or received under sa: counted
+ * against its kilobyte lifetime (the limits act at the next timeout). */
+void fw_sa_count_protected(struct isakmp_engine *e, struct fw_sa *sa, size_t bytes);
+/* Soft and hard limits in bytes of a kilobyte lifetime (0: none). */
+uint64_t fw_kbytes_soft(const struct isakmp_engine *e, uint32_t kbytes);
+uint64_t fw_kbytes_hard(uint32_t kbytes);
+/* The soft lifetime of a phase-2 SA was reached (by time or traffic):
+ * REKEY_DUE and, with auto_rekey, a new Quick Mode (lifetime.c). */
+void fw_child_soft_expire(struct isakmp_engine *e, struct fw_child *c, uint64_t now);
+
+/* ---- messages that fail to decrypt or authenticate (auth_failures.c) ----------- */
+/* An encrypted message of exchange x (not fresh) was rejected: `why`
+ * (DECRYPT or BAD_HASH), `notify` the type that says so.  Counts it;
+ * answers with a rate-limited Notify in phase 1, or fails the exchange
+ * at config.auth_failures_max.  True when x is gone. */
+bool fw_auth_failure(struct fw_ctx *c, struct fw_xchg *x, uint16_t notify);
+/* A first phase-2 message (fresh exchange x, M-ID m) with a wrong hash:
+ * counted per M-ID on the SA; at the limit the exchange is failed (with
+ * a protected INVALID-HASH-INFORMATION), else dropped.  x is gone after. */
+void fw_auth_failure_fresh(struct fw_ctx *c, struct fw_xchg *x);
+/* An unprotected error Notify for a half-open phase-1 SA that already
+ * has keys: counted like a failed message (the peer says it could not
+ * read ours); at the limit the exchange fails (PEER_NOTIFY).  True when
+ * the SA is gone. */
+bool fw_auth_failure_notify(struct fw_ctx *c, struct fw_xchg *x, uint16_t type);
+uint32_t fw_auth_failures_max(const struct isakmp_engine *e);
 
 /* ---- dispatch (dispatch.c) ---------------------------------------------------- */
 void fw_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *bytes, size_t len,

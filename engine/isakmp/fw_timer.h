@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum fw_timer_kind { FW_T_XCHG = 1, FW_T_SA, FW_T_CHILD, FW_T_DPD };
+enum fw_timer_kind { FW_T_XCHG = 1, FW_T_SA, FW_T_CHILD, FW_T_DPD, FW_T_NATT_KEEPALIVE };
 
 struct fw_timer {
     uint64_t at;

@@ -183,6 +183,15 @@ static void on_notify(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
          * ends the phase-2 exchanges we are waiting on under this SA. */
         if (!prot && sa->p1x && sa->state == FW_SA_HALF_OPEN) {
             c.x = sa->p1x;
+            const struct fw_xchg *x = sa->p1x;
+            if (e->kx->has_keys(sa) && x->tx && x->tx_len > 19 && (x->tx[19] & ISAKMP_FLAG_E)) {
+                /* We sent an encrypted message and the peer says it
+                 * could not read (or authenticate) it - or someone says
+                 * so for it, unauthenticated: counted like a message of
+                 * ours that failed (auth_failures.c). */
+                *sa_gone = fw_auth_failure_notify(&c, sa->p1x, type);
+                return;
+            }
             fw_xchg_fail(&c, sa->p1x, ISAKMP_FAIL_PEER_NOTIFY, type, true);
             *sa_gone = true;
             return;
@@ -278,6 +287,7 @@ void fw_info_recv(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
             fw_event_reject(e, ISAKMP_REJECT_DECRYPT, m.w.hdr.exchange, m.w.raw.len, from);
             return;
         }
+        fw_sa_count_protected(e, sa, m.w.raw.len);
         /* HASH(1) first, over everything after it (RFC 2409 §5.7). */
         uint8_t h[64];
         size_t hl = sizeof h;
@@ -293,6 +303,8 @@ void fw_info_recv(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
             return;
         }
         fw_sa_msgid_remember(sa, m.w.hdr.msgid);
+        if (e->cfg.plaintext_events)
+            fw_event_plaintext(e, sa, m.w.raw.p, fw_msg_chain(&m).p, fw_msg_chain(&m).len, false);
     } else {
         /* Unprotected: only believed while phase 1 is not done. */
         if (sa->state != FW_SA_HALF_OPEN ||

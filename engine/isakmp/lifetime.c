@@ -28,6 +28,11 @@ static void p1_event(struct isakmp_engine *e, struct fw_sa *sa, enum isakmp_even
     ev.u.sa.p1 = sa->chosen;
     ev.u.sa.exchange_type = sa->exchange_type;
     ev.u.sa.life_seconds = sa->life_seconds;
+    ev.u.sa.natt = sa->natt.variant;
+    ev.u.sa.nat_local = sa->natt.local_nat;
+    ev.u.sa.nat_peer = sa->natt.peer_nat;
+    ev.u.sa.nat_forced = sa->natt.forced;
+    ev.u.sa.local = sa->local;
     fw_event(e, &ev);
 }
 
@@ -47,8 +52,10 @@ void fw_sa_established(struct fw_ctx *c, const struct isakmp_p1_transform *chose
     sa->established_at = c->now;
     e->stats.phase1_sas++;
     fw_timer_set(e, &sa->life, c->now + soft_ns(e, sa->life_seconds));
+    fw_sa_count_protected(e, sa, 0);    /* phase-1 messages may have used the kilobytes */
     p1_event(e, sa, ISAKMP_EV_SA_ESTABLISHED, 0);
     fw_dpd_start(e, sa, c->now);
+    fw_natt_keepalive_start(e, sa, c->now);
     if (sa->ini && sa->ini->p2req.n_p2) {
         struct fw_p2_request req = sa->ini->p2req;
         memset(&sa->ini->p2req, 0, sizeof sa->ini->p2req);
@@ -102,7 +109,8 @@ void fw_sa_remove(struct isakmp_engine *e, struct fw_sa *sa, enum isakmp_sa_end 
      * deletes one SA per Delete); isakmp_engine_delete and
      * INITIAL-CONTACT remove them explicitly. */
     if (sa->state == FW_SA_ESTABLISHED) {
-        p1_event(e, sa, why == ISAKMP_END_LIFETIME ? ISAKMP_EV_SA_EXPIRED : ISAKMP_EV_SA_DELETED, why);
+        bool expired = why == ISAKMP_END_LIFETIME || why == ISAKMP_END_KILOBYTES;
+        p1_event(e, sa, expired ? ISAKMP_EV_SA_EXPIRED : ISAKMP_EV_SA_DELETED, why);
     }
     fw_sa_destroy(e, sa);
 }
@@ -119,10 +127,17 @@ void fw_sa_shorten_life(struct isakmp_engine *e, struct fw_sa *sa, uint32_t seco
 
 void fw_sa_life_timer(struct isakmp_engine *e, struct fw_sa *sa, uint64_t now)
 {
-    if (!sa->soft_done) {
+    /* Soft then hard, by time or by kilobytes (sa_traffic.c arms this
+     * timer for `now` when the bytes pass a limit). */
+    uint64_t soft_at = sa->established_at + soft_ns(e, sa->life_seconds);
+    uint64_t hard_at = sa->established_at + (uint64_t)sa->life_seconds * NS;
+    uint32_t kb = sa->chosen.life_kbytes;
+    bool kb_hard = kb && sa->protected_bytes >= fw_kbytes_hard(kb);
+    bool hard = now >= hard_at || kb_hard;
+    if (!sa->soft_done &&
+        (hard || now >= soft_at || (kb && sa->protected_bytes >= fw_kbytes_soft(e, kb)))) {
         sa->soft_done = true;
         p1_event(e, sa, ISAKMP_EV_SA_REKEY_DUE, 0);
-        fw_timer_set(e, &sa->life, sa->established_at + (uint64_t)sa->life_seconds * NS);
         if (e->cfg.auto_rekey && sa->initiator && sa->ini) {
             /* A new phase 1 like this one; this one ends at its hard
              * lifetime. */
@@ -136,14 +151,16 @@ void fw_sa_life_timer(struct isakmp_engine *e, struct fw_sa *sa, uint64_t now)
             pol.peer_id = sa->ini->peer_id_expected;
             isakmp_engine_initiate(e, now, &pol);
         }
+    }
+    if (!hard) {
+        fw_timer_set(e, &sa->life, sa->soft_done ? hard_at : soft_at);
         return;
     }
-    (void)now;
     uint8_t spi[16];
     memcpy(spi, sa->cky_i, 8);
     memcpy(spi + 8, sa->cky_r, 8);
     fw_info_send_delete(e, sa, ISAKMP_PROTO_ISAKMP, spi, 16, 1);
-    fw_sa_remove(e, sa, ISAKMP_END_LIFETIME);
+    fw_sa_remove(e, sa, now >= hard_at ? ISAKMP_END_LIFETIME : ISAKMP_END_KILOBYTES);
 }
 
 /* ---- phase-2 SAs ------------------------------------------------------------- */
@@ -174,6 +191,14 @@ void fw_child_event(struct isakmp_engine *e, const struct fw_child *c, enum isak
     ev.u.sa.pfs_group = c->pfs_group;
     ev.u.sa.life_seconds = c->life_seconds;
     ev.u.sa.life_kbytes = c->life_kbytes;
+    ev.u.sa.natt = c->natt;
+    ev.u.sa.udp_encap = c->udp_encap;
+    ev.u.sa.local = c->local;
+    if (p1) {
+        ev.u.sa.nat_local = p1->natt.local_nat;
+        ev.u.sa.nat_peer = p1->natt.peer_nat;
+        ev.u.sa.nat_forced = p1->natt.forced;
+    }
     fw_event(e, &ev);
 }
 
@@ -191,6 +216,8 @@ struct fw_child *fw_child_add(struct isakmp_engine *e, const struct fw_child *tm
         e->children->prev = c;
     e->children = c;
     e->stats.phase2_sas++;
+    c->established_at = e->now;
+    c->bytes_in = c->bytes_out = 0;
     uint32_t life = c->life_seconds ? c->life_seconds : 28800;
     fw_timer_set(e, &c->life, e->now + soft_ns(e, life));
     fw_child_event(e, c, ISAKMP_EV_SA_ESTABLISHED, 0);
@@ -227,7 +254,8 @@ static void child_unlink(struct isakmp_engine *e, struct fw_child *c)
 
 void fw_child_remove(struct isakmp_engine *e, struct fw_child *c, enum isakmp_sa_end why)
 {
-    fw_child_event(e, c, why == ISAKMP_END_LIFETIME ? ISAKMP_EV_SA_EXPIRED : ISAKMP_EV_SA_DELETED, why);
+    bool expired = why == ISAKMP_END_LIFETIME || why == ISAKMP_END_KILOBYTES;
+    fw_child_event(e, c, expired ? ISAKMP_EV_SA_EXPIRED : ISAKMP_EV_SA_DELETED, why);
     child_unlink(e, c);
 }
 
@@ -287,16 +315,23 @@ static void child_rekey(struct isakmp_engine *e, struct fw_child *c, uint64_t no
     fw_start_phase2(e, now, sa, &req);
 }
 
+void fw_child_soft_expire(struct isakmp_engine *e, struct fw_child *c, uint64_t now)
+{
+    c->soft_done = true;
+    fw_child_event(e, c, ISAKMP_EV_SA_REKEY_DUE, 0);
+    if (e->cfg.auto_rekey && c->initiator)
+        child_rekey(e, c, now);
+}
+
 void fw_child_life_timer(struct isakmp_engine *e, struct fw_child *c, uint64_t now)
 {
     uint32_t life = c->life_seconds ? c->life_seconds : 28800;
-    if (!c->soft_done) {
-        c->soft_done = true;
-        fw_child_event(e, c, ISAKMP_EV_SA_REKEY_DUE, 0);
-        uint64_t hard = (uint64_t)life * NS - soft_ns(e, life);
-        fw_timer_set(e, &c->life, now + hard);
-        if (e->cfg.auto_rekey && c->initiator)
-            child_rekey(e, c, now);
+    uint64_t hard_at = c->established_at + (uint64_t)life * NS;
+    if (now < hard_at) {
+        /* The soft lifetime (unless the kilobytes got there first). */
+        if (!c->soft_done)
+            fw_child_soft_expire(e, c, now);
+        fw_timer_set(e, &c->life, hard_at);
         return;
     }
     fw_child_delete_local(e, c);

@@ -40,12 +40,14 @@ static void note_types(struct fw_msg *m)
 }
 
 /* Offset in the chain of the payload the codec stopped at. */
-static size_t failed_payload_at(const struct isakmp_message *w, const uint8_t *chain)
+/* Offset of the payload the codec stopped at, in the buffer it decoded
+ * (views point into that one, not into a copy made afterwards). */
+static size_t failed_payload_at(const struct isakmp_message *w, const uint8_t *decoded)
 {
     if (w->n_payloads == 0)
         return 0;
     const struct isakmp_payload *last = &w->payloads[w->n_payloads - 1];
-    return (size_t)(last->raw.p - chain) + last->raw.len;
+    return (size_t)(last->raw.p - decoded) + last->raw.len;
 }
 
 uint16_t fw_msg_payloads(struct fw_msg *m, const uint8_t *plain, size_t plain_len,
@@ -63,7 +65,8 @@ uint16_t fw_msg_payloads(struct fw_msg *m, const uint8_t *plain, size_t plain_le
     int rc;
 
     for (;;) {
-        rc = isakmp_decode_payloads(w->hdr.next_payload, chain ? chain : src, len, 0, w);
+        const uint8_t *decoded = chain ? chain : src;
+        rc = isakmp_decode_payloads(w->hdr.next_payload, decoded, len, 0, w);
         if (rc == 0 || !(opaque & FW_PL(w->err.payload_type)) ||
             w->err.payload_type != ISAKMP_PL_ID || w->err.status != ISAKMP_WIRE_BAD_ID ||
             n_patched == sizeof patched_at / sizeof patched_at[0])
@@ -81,7 +84,7 @@ uint16_t fw_msg_payloads(struct fw_msg *m, const uint8_t *plain, size_t plain_le
                 chain = (uint8_t *)plain;   /* the caller's decrypted buffer */
             }
         }
-        size_t at = failed_payload_at(w, chain) + ISAKMP_GEN_HDR_LEN;
+        size_t at = failed_payload_at(w, decoded) + ISAKMP_GEN_HDR_LEN;
         if (at >= len)
             break;
         patched_at[n_patched] = at;

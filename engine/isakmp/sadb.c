@@ -67,6 +67,7 @@ struct fw_sa *fw_sa_new(struct isakmp_engine *e, bool initiator,
     sa->peer = *peer;
     sa->life.kind = FW_T_SA;
     sa->dpd.kind = FW_T_DPD;
+    sa->natt.keepalive.kind = FW_T_NATT_KEEPALIVE;
     sa->next = e->sas;
     if (e->sas)
         e->sas->prev = sa;
@@ -154,6 +155,7 @@ void fw_sa_destroy(struct isakmp_engine *e, struct fw_sa *sa)
         e->kx->sa_free(e, sa);
     fw_timer_cancel(e, &sa->life);
     fw_timer_cancel(e, &sa->dpd);
+    fw_timer_cancel(e, &sa->natt.keepalive);
     unhash(e, sa);
     if (sa->prev) sa->prev->next = sa->next;
     else e->sas = sa->next;

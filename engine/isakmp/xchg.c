@@ -110,6 +110,7 @@ static void transmit(struct isakmp_engine *e, struct fw_xchg *x, bool again)
     struct fw_sa *sa = x->sa;
     e->cb.send(e->user, x->tx, x->tx_len, &sa->local, &sa->peer);
     e->stats.tx++;
+    x->last_tx_at = e->now;
     if (again)
         e->stats.retransmits++;
     struct isakmp_event ev;
@@ -135,6 +136,8 @@ bool fw_seal(struct isakmp_engine *e, struct fw_sa *sa, uint8_t *iv, size_t *iv_
     if (bs == 0 || bs > 16 || !fw_build_finish(b))
         return false;
     size_t body = b->len - ISAKMP_HDR_LEN;
+    if (e->cfg.plaintext_events)
+        fw_event_plaintext(e, sa, b->buf, b->buf + ISAKMP_HDR_LEN, body, true);
     size_t pad = (bs - body % bs) % bs;
     for (size_t i = 0; i < pad; i++)
         isakmp_build_u8(b, i + 1 == pad ? (uint8_t)(pad - 1) : 0);
@@ -149,6 +152,7 @@ bool fw_seal(struct isakmp_engine *e, struct fw_sa *sa, uint8_t *iv, size_t *iv_
     fw_event_crypto(e, ISAKMP_CRYPTO_CIPHER, 0, fw_cost(e, ISAKMP_COST_CIPHER), fw_cpu_now(e) - t0);
     memcpy(iv, next, bs);
     *iv_len = bs;
+    fw_sa_count_protected(e, sa, b->len);
     return true;
 }
 
@@ -177,6 +181,7 @@ bool fw_xchg_send(struct fw_ctx *c, struct fw_xchg *x, struct isakmp_builder *b,
     fw_free(e, x->tx);
     x->tx = copy;
     x->tx_len = b->len;
+    x->dup_resends = 0;
     x->last_tx_no = (uint8_t)((x->last_rx_no > x->last_tx_no ? x->last_rx_no : x->last_tx_no) + 1);
     transmit(e, x, false);
     x->awaiting = expect_reply;

@@ -67,14 +67,18 @@ static void duplicate_each(void)
             if (evs[i].type == ISAKMP_EV_DUPLICATE)
                 d = &evs[i];
         CHECK_MSG(d != NULL, "message %u duplicated: no duplicate event", k);
-        /* The receiver answered the copy from its cache when it had
-         * answered the original: every message but the last of an
-         * exchange (6 ends Main Mode, 9 ends Quick Mode). */
+        /* The copy arrives with the original: the receiver has just
+         * answered it (every message but the last of an exchange: 6
+         * ends Main Mode, 9 Quick Mode), so the copy says nothing about
+         * a lost answer and is not answered again (the resend limits of
+         * isakmp_config); it is counted as unanswered. */
         bool has_reply = k != 6 && k != 9;
         if (d) {
             CHECK_INT(d->u.message.number, k <= 6 ? k : k - 6);
-            CHECK_MSG(d->u.message.retransmission == has_reply, "message %u: resent=%d", k,
+            CHECK_MSG(!d->u.message.retransmission, "message %u: resent=%d", k,
                       d->u.message.retransmission);
+            CHECK_MSG(d->u.message.unanswered == (has_reply ? 1u : 0u), "message %u: unanswered=%u",
+                      k, d->u.message.unanswered);
         }
         /* No message was processed twice. */
         CHECK_INT(memnet_count(p.net, r, ISAKMP_EV_MESSAGE_REJECTED), 0);

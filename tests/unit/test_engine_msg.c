@@ -131,10 +131,47 @@ static void opaque_id(void)
     CHECK(fw_msg_payloads(&m, NULL, 0, FW_PL(ISAKMP_PL_ID), scratch) != 0);
 }
 
+/* The revised-PKE shape (RFC 2409 §5.3 message 3: <Ni>PubKey, <KE>Ne,
+ * <ID>Ne): the ciphertext ID comes after other payloads, so the byte to
+ * patch is found from the payloads decoded before it. */
+static void opaque_id_after_others(void)
+{
+    static const uint8_t cky[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, zero[8];
+    uint8_t nonce[32], ke[48], ct[40];
+    memset(nonce, 0x11, sizeof nonce);
+    memset(ke, 0x22, sizeof ke);
+    for (size_t i = 0; i < sizeof ct; i++)
+        ct[i] = (uint8_t)(0xa5 ^ (i * 13));
+    ct[0] = ISAKMP_ID_IPV6_ADDR;                /* wants 16 bytes, has 36 */
+    uint8_t buf[256], copy[256];
+    struct isakmp_builder b;
+    isakmp_build_init(&b, buf, sizeof buf);
+    fw_build_header(&b, cky, zero, ISAKMP_XCHG_IDPROT, 0, 0);
+    isakmp_build_data(&b, ISAKMP_PL_NONCE, nonce, sizeof nonce);
+    isakmp_build_data(&b, ISAKMP_PL_KE, ke, sizeof ke);
+    isakmp_build_data(&b, ISAKMP_PL_ID, ct, sizeof ct);
+    size_t len = 0;
+    REQUIRE(isakmp_build_finish(&b, &len) == 0);
+    memcpy(copy, buf, len);
+    REQUIRE(fw_msg_header(&m, buf, len) == 0);
+    CHECK_INT(fw_msg_payloads(&m, NULL, 0, FW_PL(ISAKMP_PL_ID), scratch), 0);
+    const struct isakmp_payload *p = fw_msg_find(&m, ISAKMP_PL_ID, 0);
+    REQUIRE(p);
+    CHECK_MEM(p->body.p, p->body.len, ct, sizeof ct);
+    CHECK_MEM(buf, len, copy, len);
+    /* the same in decrypted plaintext */
+    uint8_t plain[256];
+    memcpy(plain, buf + 28, len - 28);
+    REQUIRE(fw_msg_header(&m, buf, len) == 0);
+    CHECK_INT(fw_msg_payloads(&m, plain, len - 28, FW_PL(ISAKMP_PL_ID), NULL), 0);
+    CHECK_MEM(plain, len - 28, buf + 28, len - 28);
+}
+
 int main(void)
 {
     RUN(header_errors);
     RUN(chain_and_mask);
     RUN(opaque_id);
+    RUN(opaque_id_after_others);
     return check_summary();
 }

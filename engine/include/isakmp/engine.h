@@ -27,9 +27,10 @@
  * RSA, cookie MAC) emits an ISAKMP_EV_CRYPTO event carrying
  *   - virtual_ns: its cost from config.cost (the cost table of
  *     isakmp/cost.h; 0 when config.cost is NULL), and
- *   - cpu_ns: the time it really took: DH operations are measured by
- *     the crypto layer (thread CPU time, isakmp/cost.h); the others with
- *     callbacks.cpu_clock when the driver supplies one (0 otherwise).
+ *   - cpu_ns: the time it really took, when the driver supplies
+ *     callbacks.cpu_clock (0 otherwise: no clock is read at all): DH
+ *     operations measured by the crypto layer (thread CPU time,
+ *     isakmp/cost.h), the others with callbacks.cpu_clock.
  *     A measurement only: it never changes what the engine does.
  * The engine also sums virtual_ns: isakmp_engine_take_cost returns the
  * sum since its previous call.  A simulator charges that sum to the node
@@ -42,26 +43,38 @@
  *
  * What is implemented (RFC 2409 unless said otherwise):
  *   phase 1   Main Mode and Aggressive Mode with pre-shared keys, RSA
- *             signatures (§5.1) and public key encryption (§5.2); revised
- *             public key encryption (§5.3) in Main Mode only;
+ *             signatures (§5.1), public key encryption (§5.2) and revised
+ *             public key encryption (§5.3; in Aggressive Mode with one
+ *             cipher suite for every transform offered); with signatures,
+ *             CERT and CR payloads (X.509, chains checked against
+ *             configured trust anchors: config.cert / ca_certs);
  *   phase 2   Quick Mode with and without PFS, client identities, AH, ESP,
  *             IPCOMP proposals and bundles, RESPONDER-LIFETIME, the commit
  *             bit (CONNECTED as a fourth message, HASH(4) = prf(SKEYID_a,
  *             M-ID | N));
- *             New Group Mode (§5.6) for private MODP groups equal to a
- *             supported one (isakmp_engine_new_group);
+ *             New Group Mode (§5.6) for private MODP groups, equal to a
+ *             supported one or, with config.accept_private_groups, any
+ *             validated prime (isakmp_engine_new_group);
  *   RFC 2408  the Base (§4.4) and Authentication Only (§4.6) exchanges as
- *             phase 1 with pre-shared keys (engine/ike/base_mode.c says
- *             which hashes and what Authentication Only establishes);
+ *             phase 1 with pre-shared keys or RSA signatures
+ *             (engine/ike/base_mode.c says which hashes and what
+ *             Authentication Only establishes);
  *   other     Informational Notify/Delete (§5.7), INITIAL-CONTACT, DPD
  *             (RFC 3706), retransmission, duplicates and replays,
  *             lifetimes and automatic rekeying, anti-clogging cookies,
- *             half-open limits, a stateless responder.
- *   not       new groups whose parameters no supported group has (EC2N,
- *             ECP, other MODP primes), certificates (CERT/CR payloads are
- *             accepted and ignored; RSA keys are configured), NAT-T,
- *             XAUTH/Mode Config,
- *             kilobyte lifetimes (negotiated, never counted down). */
+ *             half-open limits, a stateless responder, NAT traversal
+ *             (RFC 3947 and its -02/-03 drafts: isakmp/natt.h).
+ *   not       new EC2N/ECP groups, generators above 2^32, certificate
+ *             revocation (CRL/OCSP), certificate encodings other than
+ *             X.509 Signature, XAUTH/Mode Config.
+ *
+ * Kilobyte lifetimes (RFC 2407 §4.5, RFC 2409 App. A) are counted down:
+ * phase 2 from the traffic the driver reports (isakmp_engine_sa_traffic),
+ * phase 1 from the bytes of the ISAKMP messages protected under the SA
+ * (sent and received, encrypted length).  At rekey_percent of either
+ * lifetime ISAKMP_EV_SA_REKEY_DUE (and, with auto_rekey, a new
+ * exchange); at the limit the SA expires (ISAKMP_EV_SA_EXPIRED, end
+ * ISAKMP_END_KILOBYTES) and a Delete is sent. */
 #ifndef ISAKMP_ENGINE_H
 #define ISAKMP_ENGINE_H
 
@@ -71,6 +84,7 @@
 
 #include "isakmp/policy.h"
 #include "isakmp/event.h"
+#include "isakmp/natt.h"
 
 struct isakmp_engine;
 struct isakmp_cost_table;          /* isakmp/cost.h (DH/crypto cost per operation) */
@@ -79,7 +93,9 @@ struct isakmp_cost_table;          /* isakmp/cost.h (DH/crypto cost per operatio
 
 struct isakmp_callbacks {
     /* Send one datagram from `from` (our address) to `to`.  The bytes are
-     * only valid during the call.  Required. */
+     * only valid during the call.  Required.  With NAT traversal `from`
+     * may be our NAT-T port: the driver adds the non-ESP marker there,
+     * except to a NAT keepalive (one 0xFF byte; isakmp/natt.h). */
     void (*send)(void *user, const uint8_t *bytes, size_t len,
                  const struct isakmp_addr *from, const struct isakmp_addr *to);
     /* One event (see isakmp/event.h).  Optional (NULL: events dropped). */
@@ -217,11 +233,105 @@ struct isakmp_config {
     const struct isakmp_cost_table *cost;
     /* Responder accepts the RFC 2408 Base Exchange (§4.4: no identity
      * protection) and the Authentication Only exchange (§4.6: an
-     * authenticated ISAKMP SA without any key material), pre-shared keys
-     * only.  Off by default; an initiator may always use them
+     * authenticated ISAKMP SA without any key material), with pre-shared
+     * keys or RSA signatures.  Off by default; an initiator may always use them
      * (isakmp_policy.exchange_type). */
     bool allow_base;
     bool allow_auth_only;
+    /* NAT traversal (RFC 3947, see isakmp/natt.h): OFF (default), ON,
+     * or FORCE (pretend to be behind a NAT, like charon's encap=yes). */
+    enum isakmp_nat_t nat_t;
+    /* The side behind a NAT sends a keepalive this often (0: 20 s). */
+    uint64_t natt_keepalive_ns;
+    /* Our NAT-T port, the source after the float (0: 4500). */
+    uint16_t natt_port;
+    /* Emit ISAKMP_EV_PLAINTEXT with the decrypted form of every
+     * encrypted message accepted or sent (off: no copy, no cost). */
+    bool plaintext_events;
+    /* Responder: accept a proposed phase-2 kilobyte lifetime up to this
+     * (0 = any); a larger one is cut to it and announced with
+     * RESPONDER-LIFETIME (RFC 2407 §4.5.4), like max_p2_life_seconds. */
+    uint32_t max_p2_life_kbytes;
+    /* Answers to the peer's duplicates.  A copy of the peer's last
+     * message makes us resend our cached reply (the peer may have lost
+     * it), but on a link that duplicates datagrams every resend is
+     * duplicated in turn and the copies snowball.  So at most one resend
+     * per duplicate_resend_interval_ns (0: half of retransmit.initial_ns;
+     * a peer retransmitting on a schedule like ours is always answered)
+     * and at most duplicate_resends_max resends of one cached message
+     * (0: retransmit.tries).  The copies not answered are counted
+     * (ISAKMP_EV_DUPLICATE .unanswered, isakmp_stats.duplicates_unanswered). */
+    uint64_t duplicate_resend_interval_ns;
+    uint32_t duplicate_resends_max;
+    /* Encrypted messages of an exchange that do not decrypt to a payload
+     * chain or carry a wrong HASH/SIG are rejected without changing state
+     * (the IV is not advanced) and counted; the exchange fails
+     * (ISAKMP_FAIL_AUTH) at the auth_failures_max-th such message
+     * (0: 3), or when its retransmissions run out.  One altered datagram
+     * no longer ends an exchange; a wrong pre-shared key still does,
+     * after this many attempts.  See isakmp_engine_recv. */
+    uint32_t auth_failures_max;
+    /* ---- certificates (RFC 2408 §3.9/§3.10, RFC 2409 §5.1) ----------
+     * For RSA signature authentication in Main, Aggressive, Base and
+     * Authentication Only exchanges.  All copied at isakmp_engine_new
+     * (which fails on a certificate that does not parse).
+     * cert: our X.509 certificate, PEM or DER; its key must be rsa_key.
+     *   Sent in a CERT payload (encoding 4, X.509 Signature) with our
+     *   SIG according to cert_send.
+     * ca_certs: trust anchors, PEM (one or more CERTIFICATE blocks) or
+     *   one DER certificate.  When set, a CERT the peer sends must chain
+     *   to one of them (GnuTLS path validation), be valid at the time
+     *   below, carry an RSA key, and name the identity of the peer's ID
+     *   payload (ID_DER_ASN1_DN: the subject DN; ID_FQDN / ID_USER_FQDN /
+     *   ID_IPV4_ADDR / ID_IPV6_ADDR: a subjectAltName dNSName / rfc822Name
+     *   / iPAddress); its key then checks the SIG.  Failures end the
+     *   exchange with INVALID-CERTIFICATE, CERT-TYPE-UNSUPPORTED,
+     *   INVALID-CERT-AUTHORITY, INVALID-ID-INFORMATION or
+     *   CERTIFICATE-UNAVAILABLE and an ISAKMP_FAIL_CERT_* reason.  A peer
+     *   that sends no CERT is still checked with rsa_peers; without a
+     *   matching entry the exchange fails with CERTIFICATE-UNAVAILABLE.
+     *   NULL: CERT payloads are accepted and ignored (rsa_peers only).
+     * send_cr: send CR payloads (X.509 Signature, one per trust anchor
+     *   naming its subject DN) asking the peer for its certificate, in
+     *   the first message of ours that follows the choice of RSA
+     *   signatures (Main Mode 3/4, Aggressive Mode 1/2, Base and
+     *   Authentication Only 1/2).
+     * cert_send: ISAKMP_CERT_SEND_IF_ASKED (default: only after a CR for
+     *   X.509 from the peer, RFC 2408 §3.10), _ALWAYS or _NEVER.
+     * cert_time_base: the wall-clock time, in seconds since 1970 UTC, at
+     *   which the engine's `now` is 0; certificate dates are checked at
+     *   cert_time_base + now / 1e9.  The engine reads no clock: a live
+     *   driver sets it from the real time when it creates the engine.
+     *   ca_certs with cert_time_base 0 and without cert_no_dates: the
+     *   engine is not created (there would be no time to check against).
+     * cert_no_dates: DO NOT check notBefore / notAfter at all - for a
+     *   simulator whose clock is not a calendar.  Off by default. */
+    const uint8_t *cert;
+    size_t cert_len;
+    const uint8_t *ca_certs;
+    size_t ca_certs_len;
+    bool send_cr;
+    enum isakmp_cert_send {
+        ISAKMP_CERT_SEND_IF_ASKED = 0,
+        ISAKMP_CERT_SEND_ALWAYS = 1,
+        ISAKMP_CERT_SEND_NEVER = 2,
+    } cert_send;
+    uint64_t cert_time_base;
+    bool cert_no_dates;
+    /* ---- private groups offered by New Group Mode (RFC 2409 §5.6) ---
+     * A MODP group whose prime no built-in group has is accepted (as
+     * responder, and computed with as initiator) only when
+     * accept_private_groups is set, and only after these checks: group
+     * type MODP, p odd, min_bits <= bits(p) <= 8192 (min_bits 0: 1024),
+     * p a probable prime (mpz_probab_prime_p, 30 rounds) and, unless
+     * allow_unsafe_primes, (p-1)/2 too (a safe prime: no small
+     * subgroups), and 1 < g < p-1.  A refused group is answered with
+     * ATTRIBUTES-NOT-SUPPORTED (NO-PROPOSAL-CHOSEN when the table of
+     * private groups is full).  Groups equal to a built-in one are
+     * accepted as before, whatever these say. */
+    bool accept_private_groups;
+    unsigned private_group_min_bits;
+    bool allow_unsafe_primes;
 };
 
 /* Fill *c with defaults: no credentials, no proposals, retransmission
@@ -233,8 +343,9 @@ void isakmp_config_defaults(struct isakmp_config *c);
 /* Create an engine.  Copies everything in *config except config->cost;
  * keeps `callbacks` by value and `user` as given (passed back to every
  * callback).  Returns NULL when the configuration is unusable (no send or
- * random callback, a proposal with an unknown algorithm or group) or
- * memory is short. */
+ * random callback, a proposal with an unknown algorithm or group, a cert
+ * or ca_certs that does not parse, ca_certs without cert_time_base or
+ * cert_no_dates) or memory is short. */
 struct isakmp_engine *isakmp_engine_new(const struct isakmp_config *config,
                                         const struct isakmp_callbacks *callbacks,
                                         void *user);
@@ -251,7 +362,13 @@ void isakmp_engine_free(struct isakmp_engine *e);
  * was sent to.  The engine never keeps the pointer.  Any reply is sent
  * before this returns.  Hostile input is expected: bad messages are
  * dropped (ISAKMP_EV_MESSAGE_REJECTED), answered with a Notify where the
- * RFC asks it, and never change established state. */
+ * RFC asks it, and never change established state.  An encrypted
+ * message that does not decrypt or authenticate leaves its exchange as
+ * it was (IV included): the exchange fails only at
+ * config.auth_failures_max of them (see there), so one datagram altered
+ * on the path does not end it.  Copies of the peer's last message are
+ * answered within config.duplicate_resend_interval_ns and
+ * config.duplicate_resends_max. */
 void isakmp_engine_recv(struct isakmp_engine *e, uint64_t now,
                         const uint8_t *bytes, size_t len,
                         const struct isakmp_addr *from,
@@ -272,7 +389,8 @@ struct isakmp_policy {
     struct isakmp_addr local;       /* our address (source of our datagrams) */
     struct isakmp_addr peer;
     uint8_t exchange_type;          /* ISAKMP_XCHG_IDPROT (default if 0), _AGGRESSIVE, or
-                                     * the RFC 2408 _BASE / _AUTH_ONLY (PSK only; no Quick
+                                     * the RFC 2408 _BASE / _AUTH_ONLY (PSK or RSA signatures,
+                                     * one method for all transforms; no Quick
                                      * Mode with _AUTH_ONLY: it makes no keys) */
     /* Phase-1 offer (NULL/0: the engine's config.p1). */
     const struct isakmp_p1_transform *p1;
@@ -320,6 +438,24 @@ bool isakmp_engine_notify(struct isakmp_engine *e, uint64_t now,
                           isakmp_handle phase1, uint16_t type,
                           const uint8_t *data, size_t len);
 
+/* Report traffic on a negotiated IPsec SA: `bytes` more bytes were
+ * protected (outbound) or accepted (inbound) under the SA whose SPI is
+ * `spi` (host order; IPCOMP: the CPI) for `protocol` (ISAKMP_PROTO_AH,
+ * _ESP or _IPCOMP).  The SPI may be either of the bundle's: the one we
+ * chose (inbound) or the peer's (outbound); each direction is counted on
+ * its own against the negotiated life_kbytes (RFC 2407 §4.5: an SA per
+ * direction).  When a direction reaches rekey_percent of it,
+ * ISAKMP_EV_SA_REKEY_DUE (and, with auto_rekey on the initiator, a new
+ * Quick Mode); when one reaches the limit, the bundle expires: a Delete
+ * is sent to the peer, ISAKMP_EV_SA_EXPIRED with end
+ * ISAKMP_END_KILOBYTES, and the SA is gone.  SAs without a kilobyte
+ * lifetime are only counted.  Returns true while the SA is usable,
+ * false when it has just expired or is unknown (the driver must stop
+ * using it).  The driver reports as often as it likes (per packet or in
+ * batches); the engine keeps no more than two counters per SA. */
+bool isakmp_engine_sa_traffic(struct isakmp_engine *e, uint64_t now, uint8_t protocol,
+                              uint32_t spi, uint64_t bytes);
+
 /* ---- New Group Mode (RFC 2409 §5.6) -------------------------------------- */
 
 /* A private Oakley group: MODP parameters named by a Group Description
@@ -341,8 +477,14 @@ struct isakmp_new_group {
  * Type (MODP), Group Prime and Group Generator One.  Both engines accept
  * a group whose prime and generator are those of a MODP group the DH
  * layer supports with generator 2 (RFC 2409 §6 / RFC 3526: 1, 2, 5,
- * 14-18); computing with arbitrary primes is not implemented (a
- * responder answers NO-PROPOSAL-CHOSEN, the initiator refuses locally).
+ * 14-18) and compute in that group.  Any other MODP prime is accepted
+ * only with config.accept_private_groups, after the checks described
+ * there (odd, size bounds, probable prime, safe prime unless allowed,
+ * 1 < g < p-1), and then computed with as given (engine/crypto/
+ * dh_custom.c); a refused group is answered with ATTRIBUTES-NOT-SUPPORTED
+ * by a responder, refused locally by an initiator (each applies its own
+ * configuration).  Other group types (EC2N, ECP) are refused with
+ * ATTRIBUTES-NOT-SUPPORTED.
  *
  * Once the exchange completes (ISAKMP_EV_EXCHANGE_COMPLETED with
  * exchange_type ISAKMP_XCHG_NEW_GROUP on each side; EXCHANGE_FAILED with
@@ -359,8 +501,14 @@ isakmp_handle isakmp_engine_new_group(struct isakmp_engine *e, uint64_t now,
                                       const struct isakmp_new_group *group);
 
 /* The supported group a private group number stands for on this engine
- * (defined by New Group Mode), or 0 when it is not defined. */
+ * (defined by New Group Mode), or 0 when it is not defined or is a group
+ * of its own (see isakmp_engine_private_group_bits). */
 uint16_t isakmp_engine_group_equivalent(const struct isakmp_engine *e, uint16_t number);
+
+/* The size in bits of the prime of a private group number defined on
+ * this engine (equivalent to a supported group or not), 0 when the
+ * number is not defined. */
+unsigned isakmp_engine_private_group_bits(const struct isakmp_engine *e, uint16_t number);
 
 /* ---- introspection ------------------------------------------------------ */
 
@@ -381,6 +529,8 @@ struct isakmp_stats {
     uint32_t phase1_sas, phase2_sas;/* established now */
     uint64_t dropped_by_limit;
     uint64_t notify_rate_limited;
+    uint64_t duplicates_unanswered; /* peer duplicates not answered (resend limits) */
+    uint64_t auth_failures;         /* encrypted messages that failed to decrypt/authenticate */
 };
 void isakmp_engine_stats(const struct isakmp_engine *e, struct isakmp_stats *out);
 
@@ -403,8 +553,11 @@ bool isakmp_engine_phase1_keys(const struct isakmp_engine *e, isakmp_handle sa,
 
 /* KEYMAT of an established phase-2 SA, per protocol and direction
  * (RFC 2409 §5.5: in = under the SPI we chose, out = under the peer's).
- * Each is expanded to ISAKMP_MAX_KEYMAT bytes; the caller takes the
- * encryption key first, then the authentication key.  Returns false
+ * Each is expanded to keymat_len bytes: what the negotiated algorithms
+ * take (the encryption key first, then the authentication key, e.g. 36
+ * for ESP AES-128 + HMAC-SHA1; 0 for IPCOMP), or ISAKMP_MAX_KEYMAT when
+ * an algorithm's key length is not known to the engine.  The bytes are
+ * a prefix of any longer expansion (RFC 2409 §5.5).  Returns false
  * when unknown or index out of range. */
 #define ISAKMP_MAX_KEYMAT 128
 struct isakmp_phase2_keys {

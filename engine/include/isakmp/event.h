@@ -32,7 +32,8 @@ enum isakmp_event_type {
     ISAKMP_EV_EXCHANGE_COMPLETED,   /* .exchange */
     ISAKMP_EV_EXCHANGE_FAILED,      /* .exchange (+ .reason, .notify) */
     ISAKMP_EV_SA_ESTABLISHED,       /* .sa */
-    ISAKMP_EV_SA_EXPIRED,           /* .sa: lifetime reached, SA removed */
+    ISAKMP_EV_SA_EXPIRED,           /* .sa: lifetime (seconds: .end LIFETIME, or
+                                     * kilobytes: .end KILOBYTES) reached, SA removed */
     ISAKMP_EV_SA_DELETED,           /* .sa: deleted (locally or by a Delete payload) */
     ISAKMP_EV_SA_REKEY_DUE,         /* .sa: soft lifetime reached (driver may rekey) */
     ISAKMP_EV_CRYPTO,               /* .crypto: one expensive operation and its cost */
@@ -41,6 +42,10 @@ enum isakmp_event_type {
     ISAKMP_EV_DELETE_SENT,          /* .notify (type 0; spi/protocol of the Delete) */
     ISAKMP_EV_DELETE_RECEIVED,      /* .notify (type 0) */
     ISAKMP_EV_DEFENCE,              /* .defence */
+    ISAKMP_EV_NAT_DETECTED,         /* .natt: NAT-D payloads compared (phase 1, once per SA) */
+    ISAKMP_EV_NAT_ADDRESS_CHANGED,  /* .natt: the SA now uses these addresses/ports (the
+                                     * initiator's float to 4500, a responder following) */
+    ISAKMP_EV_PLAINTEXT,            /* .plain: an encrypted message in clear (config.plaintext_events) */
 };
 
 /* Exchange types: ISAKMP_XCHG_* of isakmp/registry.h. */
@@ -58,6 +63,15 @@ enum isakmp_fail_reason {
     ISAKMP_FAIL_DELETED,            /* the phase-1 SA under it went away */
     ISAKMP_FAIL_LOCAL,              /* out of memory, limit, or a local error */
     ISAKMP_FAIL_ID,                 /* unacceptable identity (INVALID-ID-INFORMATION) */
+    /* The peer's certificate (config.ca_certs set): */
+    ISAKMP_FAIL_CERT_INVALID,       /* does not parse, bad signature, insecure algorithm,
+                                     * not an RSA key (INVALID-CERTIFICATE) */
+    ISAKMP_FAIL_CERT_UNTRUSTED,     /* no path to a trust anchor (INVALID-CERT-AUTHORITY) */
+    ISAKMP_FAIL_CERT_EXPIRED,       /* expired or not yet valid (INVALID-CERTIFICATE) */
+    ISAKMP_FAIL_CERT_ID,            /* the ID payload does not name it (INVALID-ID-INFORMATION) */
+    ISAKMP_FAIL_CERT_TYPE,          /* a CERT encoding other than X.509 Signature
+                                     * (CERT-TYPE-UNSUPPORTED) */
+    ISAKMP_FAIL_CERT_MISSING,       /* no CERT and no configured key (CERTIFICATE-UNAVAILABLE) */
 };
 
 /* Why a message was dropped without changing state. */
@@ -102,6 +116,7 @@ enum isakmp_sa_end {
     ISAKMP_END_LIFETIME,            /* hard lifetime */
     ISAKMP_END_ENGINE_FREE,         /* engine freed */
     ISAKMP_END_DPD,                 /* peer declared dead: no R-U-THERE-ACK (RFC 3706) */
+    ISAKMP_END_KILOBYTES,           /* kilobyte lifetime reached (an EXPIRED event) */
 };
 
 struct isakmp_event {
@@ -123,6 +138,9 @@ struct isakmp_event {
             size_t size;            /* datagram bytes */
             bool retransmission;    /* SENT: a resend; DUPLICATE: our cached reply was resent */
             uint32_t message_id;
+            uint32_t unanswered;    /* DUPLICATE: copies of the peer's message this exchange
+                                     * has not answered so far (resend limits of
+                                     * isakmp_config), this one included when not resent */
         } message;
         struct {                    /* MESSAGE_REJECTED: */
             enum isakmp_reject_reason reason;
@@ -147,6 +165,14 @@ struct isakmp_event {
             uint16_t pfs_group;
             uint32_t life_seconds;            /* negotiated (0 = default) */
             uint32_t life_kbytes;
+            /* NAT traversal (isakmp/natt.h): the dialect the SA speaks
+             * (0: none), what NAT-D showed, and our address and port
+             * (with .peer: the UDP encapsulation ports once floated). */
+            uint8_t natt;                     /* enum isakmp_natt_variant */
+            bool nat_local, nat_peer;         /* a NAT before us / before the peer */
+            bool nat_forced;                  /* we pretended one (ISAKMP_NAT_T_FORCE) */
+            bool udp_encap;                   /* phase 2: ESP in UDP (mode 3/4 or 61443/61444) */
+            struct isakmp_addr local;
         } sa;
         struct {                    /* CRYPTO: */
             enum isakmp_crypto_op op;
@@ -168,6 +194,21 @@ struct isakmp_event {
             enum isakmp_defence_action action;
             uint32_t half_open;     /* half-open SAs at that moment */
         } defence;
+        struct {                    /* NAT_DETECTED, NAT_ADDRESS_CHANGED: */
+            uint8_t variant;        /* enum isakmp_natt_variant */
+            bool local_behind;      /* our address was changed on the way (or FORCE) */
+            bool peer_behind;       /* the peer's was */
+            bool forced;            /* ISAKMP_NAT_T_FORCE: local_behind is pretended */
+            struct isakmp_addr local, peer;  /* the addresses the SA uses from now on */
+        } natt;
+        struct {                    /* PLAINTEXT: */
+            const uint8_t *bytes;   /* header (E flag cleared, length = len) + payload
+                                     * chain without padding; valid during the callback */
+            size_t len;
+            bool sent;              /* ours (before encryption) or received (after decryption) */
+            uint8_t exchange_type;
+            uint32_t message_id;
+        } plain;
     } u;
 };
 

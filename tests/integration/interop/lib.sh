@@ -154,6 +154,8 @@ ix_if() { if [ "$1" = a ]; then echo "$IX_IF_A"; else echo "$IX_IF_B"; fi; }
 #   log=4                       ike log level (4 prints derived keys)
 #   local_id / remote_id        default: the addresses
 #   extra_conn=...              raw lines appended to the connection block
+#   encap=no|yes                yes: charon pretends a NAT (fake NAT-D), so both
+#                               sides float to 4500 and encapsulate ESP in UDP
 ix_charon_config() {
     local side=$1; shift
     local d="$IX_DIR/$side"
@@ -161,7 +163,7 @@ ix_charon_config() {
     me=$(ix_addr "$side"); peer=$(ix_addr "$(ix_other "$side")")
     local mode=main auth=psk proposals=aes128-sha1-modp2048 esp=aes128-sha1-modp2048
     local esp2="" psk=testsecret rekey_time=0 reauth_time=0 child_rekey=0 log=4
-    local local_id=$me remote_id=$peer extra_conn="" child_life=0
+    local local_id=$me remote_id=$peer extra_conn="" child_life=0 encap=no
     local kv
     for kv in "$@"; do
         case "$kv" in
@@ -179,6 +181,7 @@ ix_charon_config() {
             local_id=*) local_id=${kv#*=} ;;
             remote_id=*) remote_id=${kv#*=} ;;
             extra_conn=*) extra_conn=${kv#*=} ;;
+            encap=*) encap=${kv#*=} ;;
             *) echo "ix_charon_config: unknown key $kv" >&2; return 1 ;;
         esac
     done
@@ -245,7 +248,7 @@ connections {
     proposals = $proposals
     rekey_time = ${rekey_time}s
     reauth_time = ${reauth_time}s
-    encap = no
+    encap = $encap
     mobike = no
     fragmentation = no
     $extra_conn

@@ -50,7 +50,14 @@ peers = ( { name = "x"; address = "10.9.0.2"; psk = "k"; } );'
 case_ duplicate-name 1 'duplicate-name\.conf:3: peer name "x" already used on line 2' 'local = { address = "10.9.0.1"; };
 peers = ( { name = "x"; address = "10.9.0.2"; psk = "k"; },
           { name = "x"; address = "10.9.0.3"; psk = "k"; } );'
+case_ bad-nat-t 1 'bad-nat-t\.conf:2: nat_t must be off, on or force \(not "yes"\)' 'local = { address = "10.9.0.1"; };
+engine = { nat_t = "yes"; };
+peers = ( { name = "x"; address = "10.9.0.2"; psk = "k"; } );'
+case_ bad-nat-keepalive 1 'bad-nat-keepalive\.conf:2: nat_keepalive must be 1\.\.3600 seconds' 'local = { address = "10.9.0.1"; };
+engine = { nat_keepalive = 0; };
+peers = ( { name = "x"; address = "10.9.0.2"; psk = "k"; } );'
 case_ unknown-initiate 1 '--initiate y: no such peer' "$good" --initiate y
 case_ no-config 2 'one CONFIG file expected' "$good" "$IX_DIR/extra-argument"
 if "$bin" peer --help | grep -q -- '--sa-file'; then ix_ok "--help documents the options"; else ix_fail "--help"; fi
+if "$bin" peer --help | grep -q 'nat_t'; then ix_ok "--help documents NAT traversal"; else ix_fail "--help: nat_t"; fi
 exit 0

@@ -12,6 +12,9 @@ struct rule { unsigned seq; enum fault f; uint64_t extra; };
 
 struct inflight { uint64_t at; unsigned seq; unsigned order; };
 
+#define MEMNET_NAT_MAPS 8
+struct nat_map { uint16_t inner, outer; };
+
 struct node {
     struct memnet *net;
     int idx;
@@ -20,6 +23,13 @@ struct node {
     struct isakmp_drbg *rng;
     struct isakmp_event *ev;
     size_t n_ev, cap_ev;
+    bool nat;                      /* memnet_nat */
+    struct isakmp_addr nat_public;
+    uint16_t nat_next_port;
+    struct nat_map maps[MEMNET_NAT_MAPS];
+    unsigned n_maps;
+    uint8_t **copies;              /* PLAINTEXT event bytes */
+    size_t n_copies, cap_copies;
 };
 
 struct memnet {
@@ -35,6 +45,7 @@ struct memnet {
     struct rule *rules;
     size_t n_rules, cap_rules;
     bool partition;
+    bool any_port;
 };
 
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
@@ -56,8 +67,69 @@ static int node_of(const struct memnet *n, const struct isakmp_addr *a)
     for (int i = 0; i < n->n_nodes; i++)
         if (isakmp_addr_equal(&n->nodes[i].addr, a))
             return i;
+    if (n->any_port)
+        for (int i = 0; i < n->n_nodes; i++) {
+            struct isakmp_addr x = *a;
+            x.port = n->nodes[i].addr.port;
+            if (isakmp_addr_equal(&n->nodes[i].addr, &x))
+                return i;
+        }
     return -1;
 }
+
+/* Source translation by the sender's NAT (a new mapping per inner port). */
+static void nat_out(struct node *nd, struct isakmp_addr *from)
+{
+    if (!nd->nat)
+        return;
+    uint16_t outer = 0;
+    for (unsigned i = 0; i < nd->n_maps; i++)
+        if (nd->maps[i].inner == from->port)
+            outer = nd->maps[i].outer;
+    if (!outer) {
+        outer = nd->nat_next_port++;
+        if (nd->n_maps == MEMNET_NAT_MAPS)
+            nd->n_maps = 0;            /* oldest mappings go first */
+        nd->maps[nd->n_maps++] = (struct nat_map){ from->port, outer };
+    }
+    *from = nd->nat_public;
+    from->port = outer;
+}
+
+/* Destination translation by the receiver's NAT (known mappings only). */
+static void nat_in(struct memnet *n, struct isakmp_addr *to)
+{
+    for (int i = 0; i < n->n_nodes; i++) {
+        struct node *nd = &n->nodes[i];
+        struct isakmp_addr pub = nd->nat_public;
+        pub.port = to->port;
+        if (!nd->nat || !isakmp_addr_equal(&pub, to))
+            continue;
+        for (unsigned k = 0; k < nd->n_maps; k++)
+            if (nd->maps[k].outer == to->port) {
+                *to = nd->addr;
+                to->port = nd->maps[k].inner;
+                return;
+            }
+    }
+}
+
+void memnet_nat(struct memnet *n, int node, struct isakmp_addr public_addr, uint16_t first_port)
+{
+    struct node *nd = &n->nodes[node];
+    nd->nat = true;
+    nd->nat_public = public_addr;
+    nd->nat_next_port = first_port;
+    nd->n_maps = 0;
+    n->any_port = true;
+}
+
+void memnet_nat_rebind(struct memnet *n, int node)
+{
+    n->nodes[node].n_maps = 0;
+}
+
+void memnet_any_port(struct memnet *n, bool on) { n->any_port = on; }
 
 static enum fault fault_of(const struct memnet *n, unsigned seq, uint64_t *extra)
 {
@@ -85,9 +157,13 @@ static void cb_send(void *user, const uint8_t *bytes, size_t len,
     memset(p, 0, sizeof *p);
     p->seq = (unsigned)n->n_sent;
     p->from_node = nd->idx;
-    p->to_node = node_of(n, to);
+    p->orig_from = *from;
+    p->orig_to = *to;
     p->from = *from;
     p->to = *to;
+    nat_out(nd, &p->from);
+    nat_in(n, &p->to);
+    p->to_node = node_of(n, &p->to);
     p->bytes = malloc(len ? len : 1);
     if (!p->bytes)
         abort();
@@ -108,6 +184,17 @@ static void cb_event(void *user, const struct isakmp_event *ev)
     struct node *nd = user;
     nd->ev = grow(nd->ev, &nd->cap_ev, nd->n_ev + 1, sizeof *nd->ev);
     nd->ev[nd->n_ev++] = *ev;
+    if (ev->type == ISAKMP_EV_PLAINTEXT) {
+        /* Its bytes live only during the callback: the log keeps a copy
+         * (freed with the network). */
+        uint8_t *copy = malloc(ev->u.plain.len ? ev->u.plain.len : 1);
+        if (!copy)
+            abort();
+        memcpy(copy, ev->u.plain.bytes, ev->u.plain.len);
+        nd->ev[nd->n_ev - 1].u.plain.bytes = copy;
+        nd->copies = grow(nd->copies, &nd->cap_copies, nd->n_copies + 1, sizeof *nd->copies);
+        nd->copies[nd->n_copies++] = copy;
+    }
 }
 
 static void node_random(void *user, uint8_t *buf, size_t len)
@@ -135,6 +222,9 @@ void memnet_free(struct memnet *n)
         isakmp_engine_free(n->nodes[i].e);
         isakmp_drbg_free(n->nodes[i].rng);
         free(n->nodes[i].ev);
+        for (size_t k = 0; k < n->nodes[i].n_copies; k++)
+            free(n->nodes[i].copies[k]);
+        free(n->nodes[i].copies);
     }
     for (size_t i = 0; i < n->n_sent; i++)
         free(n->sent[i].bytes);

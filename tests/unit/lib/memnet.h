@@ -26,6 +26,9 @@ struct memnet_packet {
     uint8_t *bytes;
     size_t len;
     uint64_t sent_at;
+    /* The addresses as the sender gave them, before a NAT (memnet_nat)
+     * rewrote from/to; equal to from/to without one. */
+    struct isakmp_addr orig_from, orig_to;
 };
 
 /* A network whose datagrams take delay_ns; seed makes each node's random
@@ -58,12 +61,27 @@ unsigned memnet_run(struct memnet *n, uint64_t until);
 void memnet_inject(struct memnet *n, const uint8_t *bytes, size_t len,
                    const struct isakmp_addr *from, const struct isakmp_addr *to);
 
+/* A NAT in front of `node` (RFC 3947 tests): a datagram the node sends
+ * leaves with the source address `public_addr` and a port mapped from
+ * its own source port (first_port, first_port + 1, ... in order of first
+ * use), and a datagram to a mapped public address/port reaches the node
+ * at its own address and port.  A node is also reached on any port of
+ * its address from then on (its NAT-T port).  memnet_nat_rebind forgets
+ * the mappings (as a NAT whose mappings expired): the next datagrams get
+ * new ports. */
+void memnet_nat(struct memnet *n, int node, struct isakmp_addr public_addr, uint16_t first_port);
+void memnet_nat_rebind(struct memnet *n, int node);
+/* Deliver datagrams to a node on any port of its address (without a NAT:
+ * for a peer that floats to 4500). */
+void memnet_any_port(struct memnet *n, bool on);
+
 /* Datagrams sent so far (including dropped ones).  A packet pointer is
  * valid until the next datagram is sent: copy what you keep. */
 size_t memnet_sent_count(const struct memnet *n);
 const struct memnet_packet *memnet_sent(const struct memnet *n, unsigned seq);
 
-/* Events of a node, in order. */
+/* Events of a node, in order (PLAINTEXT events point to copies of their
+ * bytes, valid until memnet_free). */
 size_t memnet_events(const struct memnet *n, int node, const struct isakmp_event **evs);
 /* How many events of a type a node has seen. */
 unsigned memnet_count(const struct memnet *n, int node, enum isakmp_event_type t);
