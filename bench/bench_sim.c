@@ -14,6 +14,8 @@
  *   +cpu    as shim, with each received datagram submitted to the receiver's
  *           CPU model (cost 1 us, 1 core), whose release is a no-op.
  * The shim's own overhead per packet is (shim - bare) in ns/packet.
+ * Whole IKE exchanges through the simulator, and how a world grows with
+ * its initiators: bench/bench_sim_ike.c.
  * Figures vary with the machine; the benchmark never fails. */
 #include "cpu_model.h"
 #include "ns3_shim.h"

@@ -14,6 +14,7 @@
  * fixed-seed DRBG: the work measured is the same on every run; only the
  * machine differs. */
 #include "cli.h"
+#include "recorder.h"
 
 #include "isakmp/cipher.h"
 #include "isakmp/cost.h"
@@ -93,7 +94,10 @@ static void usage(FILE *out)
         "  --output FILE     write the cost table to FILE (atomically: a temporary\n"
         "                    file renamed over FILE; nothing is left on error)\n"
         "  --db FILE         add the measurements to the SQLite results database\n"
-        "                    FILE (tables calibration_runs and calibration)\n"
+        "                    FILE (created with the results schema when new, as\n"
+        "                    'isakmp run' does): one calibrations row and its\n"
+        "                    calibration_costs; the view cost_check then sets\n"
+        "                    them beside what runs in FILE were charged\n"
         "  --check FILE      load a cost table with the cost.h loader, print it\n"
         "                    and exit (1 when it does not load)\n"
         "  -h, --help        this text\n"
@@ -195,7 +199,12 @@ static int parse_options(int argc, char **argv, struct options *o)
             size_t n;
             if (!parse_uint_list(v, 512, 8192, b, MAX_RSA_SIZES, &n))
                 return cli_usage_error(SUB, "--rsa: '%s' is not a list of modulus sizes in 512..8192 (or 'none')", v);
-            for (size_t k = 0; k < n; k++) o->rsa_bits[k] = (unsigned)b[k];
+            for (size_t k = 0; k < n; k++) {
+                for (size_t j = 0; j < k; j++)
+                    if (b[j] == b[k])
+                        return cli_usage_error(SUB, "--rsa: size %lu is listed twice", b[k]);
+                o->rsa_bits[k] = (unsigned)b[k];
+            }
             o->n_rsa = n;
         } else if (opt_value("--output", argc, argv, &i, &v, &rc)) {
             if (!v) return rc;
@@ -680,72 +689,54 @@ static bool write_cost_file(const struct calib *c, const char *path, const char 
     return ok;
 }
 
-/* The recorder (sim/recorder.h) has no calibration table yet (requested
- * in notes/requests.md); until it has, this command creates its own two
- * tables, with IF NOT EXISTS so it adds to an existing results database. */
-static const char calibration_schema[] =
-    "CREATE TABLE IF NOT EXISTS calibration_runs(\n"
-    "  id INTEGER PRIMARY KEY,\n"
-    "  created_utc TEXT NOT NULL,      -- ISO 8601\n"
-    "  cpu_model TEXT NOT NULL,        -- /proc/cpuinfo model name\n"
-    "  cores INTEGER NOT NULL,         -- online\n"
-    "  budget_s REAL NOT NULL,         -- CPU time per item\n"
-    "  quick INTEGER NOT NULL,\n"
-    "  cost_file TEXT                  -- --output, if any\n"
-    ");\n"
-    "CREATE TABLE IF NOT EXISTS calibration(\n"
-    "  run_id INTEGER NOT NULL REFERENCES calibration_runs(id),\n"
-    "  kind TEXT NOT NULL,             -- cost.h kind name\n"
-    "  dh_group INTEGER NOT NULL,      -- IKE group, 0 when not DH\n"
-    "  bits INTEGER NOT NULL,          -- exponent bits (DH), modulus bits (RSA), else 0\n"
-    "  exp_policy TEXT NOT NULL,       -- full/short for DH, '-' otherwise\n"
-    "  algorithm TEXT NOT NULL,        -- group name, hash or cipher name\n"
-    "  samples INTEGER NOT NULL,\n"
-    "  batch INTEGER NOT NULL,         -- operations per sample\n"
-    "  median_ns INTEGER NOT NULL,\n"
-    "  min_ns INTEGER NOT NULL,\n"
-    "  max_ns INTEGER NOT NULL,\n"
-    "  model_ns INTEGER NOT NULL,      -- cost.h default model, for comparison\n"
-    "  in_cost_table INTEGER NOT NULL  -- 1 when this figure is the table's entry\n"
-    ");\n";
-
+/* Into a results database (sim/results_schema.sql: calibrations and
+ * calibration_costs), opened as the recorder opens it, so a new file gets
+ * the whole schema and runs can be added to it later; one transaction. */
 static bool write_db(const struct calib *c, const char *path, const char *cpu, long cores,
                      char *err, size_t errlen)
 {
-    sqlite3 *db = NULL;
+    char oerr[512];
+    struct isakmp_recorder *rec = isakmp_rec_open(path, oerr, sizeof oerr);
+    if (!rec) {
+        snprintf(err, errlen, "%s", oerr);
+        return false;
+    }
+    sqlite3 *db = isakmp_rec_db(rec);
     sqlite3_stmt *st = NULL;
     bool ok = false;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, calibration_schema, NULL, NULL, NULL) != SQLITE_OK)
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         goto out;
     char when[32];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (sqlite3_prepare_v2(db, "INSERT INTO calibration_runs(created_utc,cpu_model,cores,budget_s,quick,cost_file)"
-                               " VALUES(?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "INSERT INTO calibrations(wall_created,wall_host,cpu_model,cores,"
+                               "budget_s,quick,cost_file) VALUES(?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_text(st, 1, when, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, cpu, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, cores);
-    sqlite3_bind_double(st, 4, c->o->budget_s);
-    sqlite3_bind_int(st, 5, c->o->quick);
-    if (c->o->output) sqlite3_bind_text(st, 6, c->o->output, -1, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(st, 6);
+    if (host[0]) sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(st, 2);
+    sqlite3_bind_text(st, 3, cpu, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, cores);
+    sqlite3_bind_double(st, 5, c->o->budget_s);
+    sqlite3_bind_int(st, 6, c->o->quick);
+    if (c->o->output) sqlite3_bind_text(st, 7, c->o->output, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(st, 7);
     if (sqlite3_step(st) != SQLITE_DONE) goto out;
     sqlite3_finalize(st);
     st = NULL;
-    sqlite3_int64 run = sqlite3_last_insert_rowid(db);
-    if (sqlite3_prepare_v2(db, "INSERT INTO calibration VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+    sqlite3_int64 id = sqlite3_last_insert_rowid(db);
+    if (sqlite3_prepare_v2(db, "INSERT INTO calibration_costs(calibration_id,kind,dh_group,bits,"
+                               "exp_policy,algorithm,samples,batch,median_ns,min_ns,max_ns,model_ns,"
+                               "in_cost_table) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
         goto out;
     for (size_t i = 0; i < c->n; i++) {
         const struct result *r = &c->r[i];
         sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_text(st, 2, isakmp_cost_kind_name(r->kind), -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 3, r->group);
         sqlite3_bind_int64(st, 4, r->bits);
@@ -764,12 +755,10 @@ static bool write_db(const struct calib *c, const char *path, const char *cpu, l
     st = NULL;
     ok = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
 out:
-    if (!ok) snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+    if (!ok) snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
     if (st) sqlite3_finalize(st);
-    if (db) {
-        if (!ok) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        sqlite3_close(db);
-    }
+    if (!ok) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    isakmp_rec_close(rec);
     return ok;
 }
 

@@ -7,8 +7,15 @@
  * at the start and reused: the responder cannot tell), a fresh nonce and
  * an IPv4 ID of the spoofed source.  Datagrams are hand-built IPv4/UDP
  * with any source (isakmp_sim_inject_udp); answers go to addresses that
- * do not exist.  The attacker's own CPU is not modelled (it is assumed
- * fast enough for its rate). */
+ * do not exist.
+ *
+ * The attacker's CPU (a model, like the responders'): each message 1 is a
+ * work item on the attacker node's CPU costing the attack's craft time
+ * (`craft_cost`, default the node's cost-table "cheap" figure) plus the
+ * node's per-item overhead; the datagram leaves when that busy period
+ * ends.  A send tick that finds the CPU busy is owed and started as soon
+ * as it is free; ticks while one is owed are lost (counter cpu-limited), so
+ * the flood's rate is bounded by 1 / (craft + overhead) per core. */
 #include "world_internal.h"
 
 #include "isakmp/dh.h"
@@ -26,7 +33,10 @@ struct flood {
     size_t ke_len;
     struct isakmp_drbg *rng;
     uint64_t total;              /* addresses in all pools */
-    uint64_t next;               /* round robin position / messages sent */
+    uint64_t next;               /* round robin position: messages built */
+    uint64_t ticks;              /* send ticks so far (the schedule) */
+    bool owed;                   /* a tick found the CPU busy */
+    uint64_t setup_ns;           /* the KE made at the start: charged by the first tick */
     uint64_t stop_ns;
     int link, end;               /* the target's end of a link shared with the attacker */
 };
@@ -122,6 +132,126 @@ size_t sim_build_message1(uint8_t xchg, const uint8_t cky_i[8],
     return isakmp_build_finish(&b, &len) == 0 ? len : 0;
 }
 
+/* ---- the attackers' CPU (shared with attack_ke_flood.c) ----------------- */
+
+struct sim_node *sim_attacker_node(const struct sim_attack *a)
+{
+    return &a->w->nodes[a->scn->node];
+}
+
+bool sim_attacker_cpu_free(const struct sim_attack *a)
+{
+    const struct sim_node *n = sim_attacker_node(a);
+    return isakmp_cpu_queue_len(n->cpu) == 0 && isakmp_cpu_busy_cores(n->cpu) < n->scn->cores;
+}
+
+uint64_t sim_attacker_craft_ns(const struct sim_attack *a)
+{
+    if (a->scn->craft_set)
+        return a->scn->craft_ns;
+    return isakmp_cost_lookup(sim_attacker_node(a)->cost, ISAKMP_COST_CHEAP, 0, 0);
+}
+
+void sim_attacker_crypto(struct sim_attack *a, enum isakmp_crypto_op op,
+                         const struct isakmp_crypto_cost *rep)
+{
+    struct isakmp_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = ISAKMP_EV_CRYPTO;
+    ev.now = isakmp_sim_now(a->w->ns);
+    ev.u.crypto.op = op;
+    ev.u.crypto.group = rep->group;
+    ev.u.crypto.bits = rep->bits;
+    ev.u.crypto.virtual_ns = rep->virtual_ns;
+    ev.u.crypto.cpu_ns = rep->cpu_ns;
+    sim_record_event(sim_attacker_node(a), &ev);
+    sim_attack_count(a, "attacker-crypto-ns", rep->virtual_ns);
+}
+
+/* ---- the flood ------------------------------------------------------------ */
+
+struct flood_out {
+    struct sim_attack *a;
+    uint32_t src;
+    size_t len;
+    uint8_t data[];
+};
+
+/* End of the busy period: the message leaves. */
+static void flood_release(void *arg)
+{
+    struct flood_out *o = arg;
+    struct sim_attack *a = o->a;
+    struct flood *f = a->impl;
+    struct sim_world *w = a->w;
+    /* Put on the target's end of the shared link (see sim_attack_flood_init
+     * for why not through the attacker's own stack). */
+    int rc;
+    if (f->link >= 0)
+        rc = isakmp_sim_deliver_udp(w->ns, (uint32_t)w->link_ids[f->link], (uint32_t)f->end,
+                                    o->src, IKE_PORT, f->target_addr, IKE_PORT, o->data, o->len);
+    else
+        rc = isakmp_sim_inject_udp(w->ns, (uint32_t)a->scn->node, o->src, IKE_PORT,
+                                   f->target_addr, IKE_PORT, o->data, o->len);
+    if (rc == 0)
+        a->sent++;
+    free(o);
+}
+
+static void flood_done(void *arg);
+
+/* One message 1, built on the attacker's CPU. */
+static uint64_t flood_build(void *arg, struct isakmp_cpu *cpu)
+{
+    struct sim_attack *a = arg;
+    struct flood *f = a->impl;
+    uint8_t cky[8], nonce[16], buf[2048];
+    isakmp_drbg_generate(f->rng, cky, sizeof cky);
+    isakmp_drbg_generate(f->rng, nonce, sizeof nonce);
+    uint32_t src = pick_source(a, f);
+    f->next++;
+    size_t len = sim_build_message1(f->xchg, cky, f->p1, f->n_p1, f->ke, f->ke_len, nonce,
+                                    sizeof nonce, src, buf, sizeof buf);
+    struct flood_out *o = len ? malloc(sizeof *o + len) : NULL;
+    if (o) {
+        o->a = a;
+        o->src = src;
+        o->len = len;
+        memcpy(o->data, buf, len);
+        if (!isakmp_cpu_defer(cpu, flood_release, o, free))
+            free(o);
+    }
+    isakmp_cpu_defer(cpu, flood_done, a, NULL);
+    return sim_attacker_craft_ns(a);
+}
+
+static void flood_start_one(struct sim_attack *a)
+{
+    if (!isakmp_cpu_submit(sim_attacker_node(a)->cpu, flood_build, a, NULL))
+        sim_attack_count(a, "cpu-limited", 1);   /* the attacker's queue limit */
+}
+
+/* A busy period of ours ended: start the owed message, if any. */
+static void flood_done(void *arg)
+{
+    struct sim_attack *a = arg;
+    struct flood *f = a->impl;
+    /* only when nothing waits: at most one owed message is ever queued */
+    if (f->owed && isakmp_cpu_queue_len(sim_attacker_node(a)->cpu) == 0 &&
+        isakmp_sim_now(a->w->ns) < f->stop_ns && !a->w->failed) {
+        f->owed = false;
+        flood_start_one(a);
+    }
+}
+
+/* The work of making the reused KE (done at build time), charged once. */
+static uint64_t flood_setup(void *arg, struct isakmp_cpu *cpu)
+{
+    struct flood *f = arg;
+    (void)cpu;
+    return f->setup_ns;
+}
+
 static void flood_send(void *arg)
 {
     struct sim_attack *a = arg;
@@ -130,26 +260,18 @@ static void flood_send(void *arg)
     uint64_t now = isakmp_sim_now(w->ns);
     if (now >= f->stop_ns || w->failed)
         return;
-    uint8_t cky[8], nonce[16], buf[2048];
-    isakmp_drbg_generate(f->rng, cky, sizeof cky);
-    isakmp_drbg_generate(f->rng, nonce, sizeof nonce);
-    uint32_t src = pick_source(a, f);
-    size_t len = sim_build_message1(f->xchg, cky, f->p1, f->n_p1, f->ke, f->ke_len, nonce,
-                                    sizeof nonce, src, buf, sizeof buf);
-    /* Put on the target's end of the shared link (see sim_attack_flood_init
-     * for why not through the attacker's own stack). */
-    int rc = -1;
-    if (len && f->link >= 0)
-        rc = isakmp_sim_deliver_udp(w->ns, (uint32_t)w->link_ids[f->link], (uint32_t)f->end, src,
-                                    IKE_PORT, f->target_addr, IKE_PORT, buf, len);
-    else if (len)
-        rc = isakmp_sim_inject_udp(w->ns, (uint32_t)a->scn->node, src, IKE_PORT,
-                                   f->target_addr, IKE_PORT, buf, len);
-    if (rc == 0)
-        a->sent++;
-    f->next++;
-    /* k-th message at start + k / rate, computed from k (no drift). */
-    uint64_t t = a->scn->start_ns + (uint64_t)((double)f->next * 1e9 / a->scn->rate);
+    if (f->ticks == 0 && f->setup_ns &&
+        !isakmp_cpu_submit(sim_attacker_node(a)->cpu, flood_setup, f, NULL))
+        f->setup_ns = 0;
+    if (sim_attacker_cpu_free(a))
+        flood_start_one(a);
+    else if (!f->owed)
+        f->owed = true;
+    else
+        sim_attack_count(a, "cpu-limited", 1);
+    f->ticks++;
+    /* k-th tick at start + k / rate, computed from k (no drift). */
+    uint64_t t = a->scn->start_ns + (uint64_t)((double)f->ticks * 1e9 / a->scn->rate);
     if (t < f->stop_ns)
         isakmp_sim_at(w->ns, t, flood_send, a);
 }
@@ -204,8 +326,10 @@ bool sim_attack_flood_init(struct sim_attack *a)
         return false;
     if (f->xchg == ISAKMP_XCHG_AGGRESSIVE) {
         struct isakmp_dh_key *key = NULL;
-        if (isakmp_dh_generate(f->p1[0].group, NULL, isakmp_drbg_random, f->rng, NULL, &key,
-                               NULL) != ISAKMP_DH_OK) {
+        struct isakmp_crypto_cost rep;
+        memset(&rep, 0, sizeof rep);
+        if (isakmp_dh_generate(f->p1[0].group, NULL, isakmp_drbg_random, f->rng,
+                               sim_attacker_node(a)->cost, &key, &rep) != ISAKMP_DH_OK) {
             sim_fail(w, "%s:%d: attack '%s': cannot make a KE value in group %u", s->file,
                      sa->line, sa->name, f->p1[0].group);
             return false;
@@ -213,6 +337,8 @@ bool sim_attack_flood_init(struct sim_attack *a)
         const uint8_t *pub = isakmp_dh_public(key, &f->ke_len);
         memcpy(f->ke, pub, f->ke_len);
         isakmp_dh_key_free(key);
+        sim_attacker_crypto(a, ISAKMP_CRYPTO_DH_KEYGEN, &rep);
+        f->setup_ns = rep.virtual_ns;
     }
     /* By default (via = "link") datagrams enter at the target's end of a
      * link the attacker shares with it (isakmp_sim_deliver_udp): every one

@@ -383,8 +383,11 @@ void sim_onpath_reaction(struct sim_node *n, const struct isakmp_event *ev)
 {
     switch (ev->type) {
     case ISAKMP_EV_MESSAGE_RECEIVED:
-        count_reaction(n, "accepted");
-        watch(n, ev->handle);
+        /* counted when the call ends: a HASH/SIG check after parsing may
+         * still reject it without a state change */
+        n->claim_received = true;
+        n->claim_handle = ev->handle;
+        n->claim_reactions++;
         break;
     case ISAKMP_EV_DUPLICATE:
         count_reaction(n, ev->u.message.retransmission ? "duplicate-answered" : "duplicate");
@@ -396,6 +399,7 @@ void sim_onpath_reaction(struct sim_node *n, const struct isakmp_event *ev)
         count_reaction(n, "rejected");
         count_reaction(n, what);
         n->claim_reactions--;
+        n->claim_rejected = true;
         break;
     }
     case ISAKMP_EV_EXCHANGE_FAILED: count_reaction(n, "exchange-failed"); break;
@@ -409,6 +413,10 @@ void sim_onpath_reaction(struct sim_node *n, const struct isakmp_event *ev)
 
 void sim_onpath_call_done(struct sim_node *n)
 {
+    if (n->claim && n->claim_received && !n->claim_rejected) {
+        count_reaction(n, "accepted");
+        watch(n, n->claim_handle);
+    }
     if (n->claim && n->claim_reactions == 0)
         count_reaction(n, "ignored");     /* dropped without any event */
 }

@@ -2,6 +2,9 @@
  * own DRBG and cost table (see sim/world.h for the rules). */
 #include "world_internal.h"
 
+#include "isakmp/rsa.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +140,7 @@ static uint64_t work_fn(void *arg, struct isakmp_cpu *cpu)
             n->claim->delivered++;
         n->claim_label = wk->claim_label;
         n->claim_reactions = 0;
+        n->claim_received = n->claim_rejected = false;
         isakmp_engine_recv(n->e, now, wk->data, wk->len, &from, &to);
         if (n->claim)
             sim_onpath_call_done(n);
@@ -256,50 +260,220 @@ void sim_node_count_attack_input(struct sim_node *n, uint32_t src, uint16_t spor
  * talk to this node gets an entry: the other nodes, and the source pools
  * of spoofed floods aimed at it (a gateway accepting any peer).  See the
  * request for a wildcard PSK in notes/requests.md. */
-#define MAX_PSK_ENTRIES 65536u
-
-static bool add_psk(struct sim_node *n, size_t *cap, uint32_t addr)
+/* A node's policy has one PSK, used with every peer: one wildcard entry
+ * (RFC 2409 keys by address in Main Mode; the engine takes an entry with
+ * neither identity nor address for any peer).  One entry per other node
+ * was O(N^2) memory across a world of N nodes. */
+static bool build_psks(struct sim_node *n)
 {
-    if (n->n_psks >= MAX_PSK_ENTRIES)
-        return true;   /* bounded: further spoofed addresses fail authentication */
-    if (n->n_psks == *cap) {
-        size_t c = *cap ? *cap * 2 : 16;
-        struct isakmp_psk *p = realloc(n->psks, c * sizeof *p);
-        if (!p)
-            return false;
-        n->psks = p;
-        *cap = c;
-    }
-    struct isakmp_psk *p = &n->psks[n->n_psks++];
-    memset(p, 0, sizeof *p);
-    p->addr = v4(addr, IKE_PORT);
+    if (!n->pol->psk_len)
+        return true;
+    struct isakmp_psk *p = calloc(1, sizeof *p);
+    if (!p)
+        return false;
     p->key = n->pol->psk;
     p->key_len = n->pol->psk_len;
+    n->psks = p;
+    n->n_psks = 1;
     return true;
 }
 
-static bool build_psks(struct sim_node *n)
+/* ---- RSA credentials ------------------------------------------------------
+ * Own key: the node's rsa_key, else its policy's.  Peers' keys: the node's
+ * peer_keys, else the policy's, else the public half of every other RSA
+ * node's own key (each node trusts the others).  A key file not tied to a
+ * named peer belongs to the node(s) whose own key has that public key.
+ * The engine finds a peer's key by its address (every interface address of
+ * the peer node gets an entry); only public halves are given for peers. */
+
+static struct isakmp_rsa_key *load_key(struct sim_node *n, const char *path, int line)
 {
-    const struct isakmp_scenario *s = n->w->s;
-    size_t cap = 0;
-    if (!n->pol->psk_len)
-        return true;
-    for (size_t j = 0; j < s->n_nodes; j++)
-        if (j != n->idx && !add_psk(n, &cap, s->nodes[j].address))
+    struct sim_world *w = n->w;
+    FILE *f = fopen(path, "rb");
+    uint8_t buf[65536];
+    size_t len = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f)
+        fclose(f);
+    struct isakmp_rsa_key *k = NULL;
+    char err[160] = "cannot read the file";
+    int rc = f ? isakmp_rsa_key_load(buf, len, &k, err, sizeof err) : ISAKMP_RSA_E_FORMAT;
+    volatile uint8_t *v = buf;
+    for (size_t i = 0; i < len; i++)
+        v[i] = 0;
+    if (rc != ISAKMP_RSA_OK) {
+        sim_fail(w, "%s:%d: node '%s': key file %s: %s", w->s->file, line, n->scn->name, path, err);
+        return NULL;
+    }
+    return k;
+}
+
+/* The public half of k as a new public-only key (and its DER in der). */
+static struct isakmp_rsa_key *public_of(const struct isakmp_rsa_key *k, uint8_t *der, size_t cap,
+                                        size_t *der_len)
+{
+    struct isakmp_rsa_key *pub = NULL;
+    if (isakmp_rsa_public_der(k, der, cap, der_len) != ISAKMP_RSA_OK ||
+        isakmp_rsa_key_load(der, *der_len, &pub, NULL, 0) != ISAKMP_RSA_OK)
+        return NULL;
+    return pub;
+}
+
+/* Own key file of node j and its line, or NULL. */
+static const char *own_key_file(const struct isakmp_scenario *s, size_t j, int *line)
+{
+    const struct isakmp_scn_node *nd = &s->nodes[j];
+    const struct isakmp_scn_policy *p = nd->policy >= 0 ? &s->policies[nd->policy] : NULL;
+    if (!p || p->auth == ISAKMP_AUTH_PSK || nd->role == ISAKMP_SCN_ATTACKER)
+        return NULL;
+    *line = nd->rsa_key ? nd->rsa_key_line : p->rsa_key_line;
+    return nd->rsa_key ? nd->rsa_key : p->rsa_key;
+}
+
+static bool add_peer(struct sim_node *n, size_t *cap, uint32_t addr, const struct isakmp_rsa_key *k)
+{
+    for (size_t i = 0; i < n->n_rsa_peers; i++)
+        if (n->rsa_peers[i].addr.family == 4 &&
+            memcmp(n->rsa_peers[i].addr.addr, (uint8_t[4]){ (uint8_t)(addr >> 24), (uint8_t)(addr >> 16),
+                                                            (uint8_t)(addr >> 8), (uint8_t)addr }, 4) == 0)
+            return true;               /* the first key given for an address wins */
+    if (n->n_rsa_peers == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        struct isakmp_rsa_peer *p = realloc(n->rsa_peers, c * sizeof *p);
+        if (!p)
             return false;
-    for (size_t i = 0; i < s->n_attacks; i++) {
-        const struct isakmp_scn_attack *a = &s->attacks[i];
-        if (a->kind != ISAKMP_SCN_SPOOFED_FLOOD || a->target != (int)n->idx)
+        n->rsa_peers = p;
+        *cap = c;
+    }
+    struct isakmp_rsa_peer *p = &n->rsa_peers[n->n_rsa_peers++];
+    memset(p, 0, sizeof *p);
+    p->addr = isakmp_addr_v4((uint8_t)(addr >> 24), (uint8_t)(addr >> 16), (uint8_t)(addr >> 8),
+                             (uint8_t)addr, IKE_PORT);
+    p->key = k;
+    return true;
+}
+
+/* Give key k (owned by n from now on) to every address of node j. */
+static bool give_key(struct sim_node *n, size_t *cap, size_t j, struct isakmp_rsa_key *k)
+{
+    struct isakmp_rsa_key **keys = realloc(n->rsa_keys, (n->n_rsa_keys + 1) * sizeof *keys);
+    if (!keys) {
+        isakmp_rsa_key_free(k);
+        return false;
+    }
+    n->rsa_keys = keys;
+    n->rsa_keys[n->n_rsa_keys++] = k;
+    const struct isakmp_scenario *s = n->w->s;
+    if (!add_peer(n, cap, s->nodes[j].address, k))
+        return false;
+    for (size_t l = 0; l < s->n_links; l++)
+        for (size_t e = 0; e < s->links[l].n_ends; e++)
+            if (s->links[l].nodes[e] == (int)j && !add_peer(n, cap, s->links[l].addrs[e], k))
+                return false;
+    return true;
+}
+
+#define DER_MAX 1200               /* RSAPublicKey of an 8192-bit key */
+
+/* Public DER of node j's own key (empty when it has none): for matching. */
+static bool own_public_der(struct sim_node *n, size_t j, uint8_t *der, size_t *len)
+{
+    int line = 0;
+    const char *f = own_key_file(n->w->s, j, &line);
+    *len = 0;
+    if (!f)
+        return true;
+    struct isakmp_rsa_key *k = load_key(n, f, line);
+    if (!k)
+        return false;
+    bool ok = isakmp_rsa_public_der(k, der, DER_MAX, len) == ISAKMP_RSA_OK;
+    isakmp_rsa_key_free(k);
+    return ok;
+}
+
+static bool build_rsa(struct sim_node *n)
+{
+    struct sim_world *w = n->w;
+    const struct isakmp_scenario *s = w->s;
+    const struct isakmp_scn_node *sn = n->scn;
+    const struct isakmp_scn_policy *p = n->pol;
+    int line = 0;
+    const char *own = own_key_file(s, n->idx, &line);
+    if (!own) {
+        sim_fail(w, "%s:%d: node '%s': policy '%s' uses %s but no rsa_key is given", s->file,
+                 sn->line, sn->name, p->name, isakmp_scn_auth_name(p->auth));
+        return false;
+    }
+    if (!(n->rsa_key = load_key(n, own, line)))
+        return false;
+    if (!isakmp_rsa_key_has_private(n->rsa_key)) {
+        sim_fail(w, "%s:%d: node '%s': %s holds no private key", s->file, line, sn->name, own);
+        return false;
+    }
+    size_t cap = 0;
+    uint8_t der[DER_MAX], other[DER_MAX];
+    size_t der_len, other_len;
+    char *const *files = sn->n_peer_keys ? sn->peer_keys : p->peer_keys;
+    size_t n_files = sn->n_peer_keys ? sn->n_peer_keys : p->n_peer_keys;
+    int files_line = sn->n_peer_keys ? sn->peer_keys_line : p->peer_keys_line;
+    if (!n_files) {                    /* trust every other RSA node */
+        for (size_t j = 0; j < s->n_nodes; j++) {
+            const char *f = j == n->idx ? NULL : own_key_file(s, j, &line);
+            struct isakmp_rsa_key *k = f ? load_key(n, f, line) : NULL, *pub;
+            if (f && !k)
+                return false;
+            if (!k)
+                continue;
+            pub = public_of(k, der, sizeof der, &der_len);
+            isakmp_rsa_key_free(k);
+            if (!pub || !give_key(n, &cap, j, pub))
+                goto nomem;
+        }
+        return true;
+    }
+    for (size_t i = 0; i < n_files; i++) {
+        struct isakmp_rsa_key *k = load_key(n, files[i], files_line), *pub;
+        if (!k)
+            return false;
+        pub = public_of(k, der, sizeof der, &der_len);
+        isakmp_rsa_key_free(k);
+        if (!pub)
+            goto nomem;
+        int peer = sn->n_peer_keys ? sn->peer_key_nodes[i] : -1;
+        if (peer >= 0) {
+            if (!give_key(n, &cap, (size_t)peer, pub))
+                goto nomem;
             continue;
-        for (size_t k = 0; k < a->n_pools; k++) {
-            uint64_t size = a->pools[k].len >= 32 ? 1 : (uint64_t)1 << (32 - a->pools[k].len);
-            uint32_t base = a->pools[k].len ? a->pools[k].addr & ~(uint32_t)(size - 1) : 0;
-            for (uint64_t h = 0; h < size && n->n_psks < MAX_PSK_ENTRIES; h++)
-                if (!add_psk(n, &cap, base + (uint32_t)h))
-                    return false;
+        }
+        bool matched = false;
+        for (size_t j = 0; j < s->n_nodes; j++) {
+            if (j == n->idx)
+                continue;
+            if (!own_public_der(n, j, other, &other_len)) {
+                isakmp_rsa_key_free(pub);
+                return false;
+            }
+            if (other_len != der_len || memcmp(other, der, der_len) != 0)
+                continue;
+            struct isakmp_rsa_key *copy = NULL;
+            if (isakmp_rsa_key_load(der, der_len, &copy, NULL, 0) != ISAKMP_RSA_OK ||
+                !give_key(n, &cap, j, copy)) {
+                isakmp_rsa_key_free(pub);
+                goto nomem;
+            }
+            matched = true;
+        }
+        isakmp_rsa_key_free(pub);
+        if (!matched) {
+            sim_fail(w, "%s:%d: node '%s': peer key %s is the public key of no other node's "
+                     "rsa_key (name its peer: peer_keys = ( { peer = \"NODE\"; key = \"%s\"; } ))",
+                     s->file, files_line, sn->name, files[i], files[i]);
+            return false;
         }
     }
     return true;
+nomem:
+    sim_fail(w, "node '%s': out of memory", sn->name);
+    return false;
 }
 
 static bool load_cost(struct sim_node *n)
@@ -348,12 +522,8 @@ bool sim_node_init(struct sim_node *n)
     if (!n->pol)
         return true;                  /* attackers / middleboxes: no engine */
     const struct isakmp_scn_policy *p = n->pol;
-    if (p->auth != ISAKMP_AUTH_PSK) {
-        sim_fail(w, "%s:%d: policy '%s': only pre-shared-key authentication is simulated "
-                 "so far (the engine has no RSA credentials in its configuration)",
-                 w->s->file, p->line, p->name);
+    if (p->auth != ISAKMP_AUTH_PSK && !build_rsa(n))
         return false;
-    }
     if (!build_psks(n)) {
         sim_fail(w, "node '%s': out of memory", sn->name);
         return false;
@@ -370,6 +540,9 @@ bool sim_node_init(struct sim_node *n)
     }
     c.psks = n->psks;
     c.n_psks = n->n_psks;
+    c.rsa_key = n->rsa_key;
+    c.rsa_peers = n->rsa_peers;
+    c.n_rsa_peers = n->n_rsa_peers;
     c.p1 = p->p1;
     c.n_p1 = p->n_p1;
     c.p2 = p->p2;
@@ -442,6 +615,16 @@ void sim_node_free(struct sim_node *n)
     n->cost = NULL;
     free(n->psks);
     n->psks = NULL;
+    /* after the engine: it points to these keys */
+    isakmp_rsa_key_free(n->rsa_key);
+    n->rsa_key = NULL;
+    for (size_t i = 0; i < n->n_rsa_keys; i++)
+        isakmp_rsa_key_free(n->rsa_keys[i]);
+    free(n->rsa_keys);
+    n->rsa_keys = NULL;
+    n->n_rsa_keys = 0;
+    free(n->rsa_peers);
+    n->rsa_peers = NULL;
     free(n->xs);
     n->xs = NULL;
 }

@@ -6,6 +6,7 @@
 #include <ns3/double.h>
 #include <ns3/pointer.h>
 #include <ns3/uinteger.h>
+#include <ns3/channel.h>
 #include <ns3/csma-channel.h>
 #include <ns3/csma-helper.h>
 #include <ns3/csma-net-device.h>
@@ -25,6 +26,7 @@
 #include <ns3/ipv4-interface.h>
 #include <ns3/ipv4-l3-protocol.h>
 #include <ns3/node.h>
+#include <ns3/nstime.h>
 #include <ns3/object-factory.h>
 #include <ns3/packet.h>
 #include <ns3/point-to-point-helper.h>
@@ -61,7 +63,7 @@ int64_t EndStream(uint32_t link, uint32_t end, int k)
     return 100000000 + int64_t(link) * 65536 + int64_t(end) * 16 + k;
 }
 enum { kStreamCsma = 0, kStreamRate = 1, kStreamBurst = 2 /* 2 streams */,
-       kStreamDup = 4, kStreamJitter = 5 };
+       kStreamDup = 4, kStreamJitter = 5, kStreamReorder = 6 };
 
 // ---- byte-level IPv4/UDP building (checksums as RFC 791/768) ----
 uint32_t SumBytes(const uint8_t *p, size_t n, uint32_t sum)
@@ -207,11 +209,16 @@ class ShimErrorModel : public ErrorModel {
     }
     End *owner = nullptr;
     std::vector<Ptr<ErrorModel>> losses;
+    Ptr<RateErrorModel> rate_model;   // the end's one rate model (isakmp_sim_loss_rate)
+    isakmp_sim_loss_fn filter = nullptr;
+    void *filter_user = nullptr;
     isakmp_sim_tap_fn tap = nullptr;
     void *tap_user = nullptr;
     double dup_prob = 0;
     uint64_t jitter_ns = 0;
-    Ptr<UniformRandomVariable> dup_rv, jitter_rv;
+    double reorder_prob = 0;
+    uint64_t reorder_ns = 0;
+    Ptr<UniformRandomVariable> dup_rv, jitter_rv, reorder_rv;
     const Packet *bypass = nullptr; // a frame we re-deliver ourselves
     std::vector<uint8_t> frame, payload; // the tap's buffers, reused
     struct isakmp_sim_end_stats stats {};
@@ -230,6 +237,7 @@ class ShimErrorModel : public ErrorModel {
   private:
     bool DoCorrupt(Ptr<Packet> p) override;
     void DoReset() override {}
+    bool ParseUdp(Ptr<Packet> p, struct isakmp_sim_tap_packet &tp, size_t &l2, size_t &ihl);
     bool RunTap(Ptr<Packet> p);
     uint64_t DrawJitter() { return jitter_ns ? uint64_t(jitter_rv->GetInteger(0, uint32_t(jitter_ns))) : 0; }
 };
@@ -243,15 +251,25 @@ bool ShimErrorModel::DoCorrupt(Ptr<Packet> p)
     bool lost = false;
     for (auto &m : losses) // evaluate all: each draws once per frame, always
         lost |= m->IsCorrupt(p);
+    if (filter) { // sees lost frames too (it may count what arrives)
+        struct isakmp_sim_tap_packet tp;
+        size_t l2, ihl;
+        if (ParseUdp(p, tp, l2, ihl) && filter(filter_user, &tp, lost))
+            lost = true;
+    }
     if (lost) {
         stats.lost++;
         return true;
     }
     if (tap && RunTap(p))
         return true;
-    if (dup_prob > 0 || jitter_ns > 0) {
+    if (dup_prob > 0 || jitter_ns > 0 || reorder_prob > 0) {
         bool dup = dup_prob > 0 && dup_rv->GetValue() < dup_prob;
         uint64_t extra = DrawJitter();
+        if (reorder_prob > 0 && reorder_rv->GetValue() < reorder_prob) {
+            stats.reordered++;
+            extra += reorder_ns;
+        }
         if (dup) {
             stats.duplicated++;
             Simulator::Schedule(NanoSeconds(DrawJitter()), &RedeliverLater,
@@ -267,16 +285,19 @@ bool ShimErrorModel::DoCorrupt(Ptr<Packet> p)
     return false;
 }
 
-// Parse the frame; if it is an unfragmented IPv4/UDP datagram for this
-// device, show it to the tap. Returns true when the frame must be dropped.
-bool ShimErrorModel::RunTap(Ptr<Packet> p)
+// Parse the frame into `frame`; if it is an unfragmented IPv4/UDP datagram
+// for this device, copy its payload into `payload` and describe it in tp
+// (l2 = link header length, ihl = IPv4 header length). False otherwise.
+bool ShimErrorModel::ParseUdp(Ptr<Packet> p, struct isakmp_sim_tap_packet &tp, size_t &l2,
+                              size_t &ihl_out)
 {
     size_t size = p->GetSize();
     std::vector<uint8_t> &b = frame;
     b.resize(size);
     p->CopyData(b.data(), uint32_t(size));
 
-    size_t l2 = owner->csma ? kEthHeader : 2, tail = owner->csma ? kEthTrailer : 0;
+    l2 = owner->csma ? kEthHeader : 2;
+    size_t tail = owner->csma ? kEthTrailer : 0;
     if (size < l2 + tail + 20 + 8)
         return false;
     if (owner->csma) {
@@ -302,7 +323,7 @@ bool ShimErrorModel::RunTap(Ptr<Packet> p)
     payload.resize(kMaxUdpPayload);
     size_t plen = ulen - 8;
     memcpy(payload.data(), udp + 8, plen);
-    struct isakmp_sim_tap_packet tp;
+    ihl_out = ihl;
     tp.link = owner->link;
     tp.end = owner->end;
     tp.node = owner->node;
@@ -314,6 +335,18 @@ bool ShimErrorModel::RunTap(Ptr<Packet> p)
     tp.data = payload.data();
     tp.len = plen;
     tp.cap = kMaxUdpPayload - (ihl - 20); // IPv4 total length must fit 16 bits
+    return true;
+}
+
+// Show an IPv4/UDP frame for this device to the tap. Returns true when the
+// frame must be dropped.
+bool ShimErrorModel::RunTap(Ptr<Packet> p)
+{
+    struct isakmp_sim_tap_packet tp;
+    size_t l2, ihl;
+    if (!ParseUdp(p, tp, l2, ihl))
+        return false;
+    const uint8_t *ip = &frame[l2];
     stats.tap_seen++;
     enum isakmp_sim_verdict v = tap(tap_user, &tp);
     if (v == ISAKMP_SIM_DROP) {
@@ -325,7 +358,7 @@ bool ShimErrorModel::RunTap(Ptr<Packet> p)
 
     // Rebuild the frame around the new payload: same L2 and IPv4 header
     // fields, new lengths and checksums (an on-path attacker fixes them).
-    std::vector<uint8_t> f(b.begin(), b.begin() + long(l2));
+    std::vector<uint8_t> f(frame.begin(), frame.begin() + long(l2));
     AppendIpv4(f, ip, ihl, tp.src, tp.dst, 0, 8 + tp.len);
     AppendUdp(f, tp.src, tp.dst, tp.sport, tp.dport, payload.data(), tp.len);
     Ptr<Packet> np = FinishFrame(owner->csma, f);
@@ -389,17 +422,34 @@ static void PopulateArp(isakmp_sim_world *w)
     }
 }
 
+// Whether no node is on more than one link (interface 0 is loopback).
+static bool SingleHomed(isakmp_sim_world *w)
+{
+    for (auto &n : w->nodes)
+        if (n->GetObject<Ipv4>()->GetNInterfaces() > 2)
+            return false;
+    return true;
+}
+
 // Routing tables and ARP caches reflect the whole topology: (re)build them
-// lazily once it has changed, before anything is sent or run.
+// lazily once it has changed, before anything is sent or run.  When every
+// node is on one link, the routes ns-3 adds for each interface's subnet
+// are the whole table (the scenario puts a link's ends in one subnet):
+// ns-3's global routing (all-pairs shortest paths, quadratic in the nodes:
+// most of the set-up time with 10 000 initiators) is kept for topologies
+// with routers.  No default route: replies to spoofed sources find no
+// route and go nowhere, as with global routing, instead of ARPing.
 static void EnsureRoutes(isakmp_sim_world *w)
 {
     if (!w->topology_dirty)
         return;
-    if (w->routes_built)
-        Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
-    else
-        Ipv4GlobalRoutingHelper::PopulateRoutingTables();
-    w->routes_built = true;
+    if (!SingleHomed(w)) {
+        if (w->routes_built)
+            Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
+        else
+            Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+        w->routes_built = true;
+    }
     PopulateArp(w);
     w->topology_dirty = false;
 }
@@ -527,11 +577,16 @@ int isakmp_sim_loss_rate(isakmp_sim_world *w, uint32_t link, uint32_t end, doubl
     End *e = GetEnd(w, link, end);
     if (!e || !(p >= 0 && p <= 1))
         return -1;
+    if (e->em->rate_model) { // one model per end: a condition changes its rate
+        e->em->rate_model->SetRate(p);
+        return 0;
+    }
     Ptr<RateErrorModel> m = CreateObject<RateErrorModel>();
     m->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
     m->SetRate(p);
     m->AssignStreams(EndStream(link, end, kStreamRate));
     e->em->losses.push_back(m);
+    e->em->rate_model = m;
     return 0;
 }
 
@@ -590,6 +645,52 @@ int isakmp_sim_impair(isakmp_sim_world *w, uint32_t link, uint32_t end, double d
         em->jitter_rv = CreateObject<UniformRandomVariable>();
         em->jitter_rv->SetStream(EndStream(link, end, kStreamJitter));
     }
+    return 0;
+}
+
+int isakmp_sim_reorder(isakmp_sim_world *w, uint32_t link, uint32_t end, double prob,
+                       uint64_t hold_ns)
+{
+    End *e = GetEnd(w, link, end);
+    if (!e || !(prob >= 0 && prob <= 1) || hold_ns > uint64_t(INT64_MAX) / 2)
+        return -1;
+    Ptr<ShimErrorModel> em = e->em;
+    em->reorder_prob = prob;
+    em->reorder_ns = hold_ns;
+    if (!em->reorder_rv) { // dup/jitter variables are drawn only once impair() set them up
+        em->reorder_rv = CreateObject<UniformRandomVariable>();
+        em->reorder_rv->SetStream(EndStream(link, end, kStreamReorder));
+    }
+    return 0;
+}
+
+int isakmp_sim_loss_filter(isakmp_sim_world *w, uint32_t link, uint32_t end,
+                           isakmp_sim_loss_fn fn, void *user)
+{
+    End *e = GetEnd(w, link, end);
+    if (!e)
+        return -1;
+    e->em->filter = fn;
+    e->em->filter_user = user;
+    return 0;
+}
+
+int isakmp_sim_link_set_delay(isakmp_sim_world *w, uint32_t link, uint64_t delay_ns)
+{
+    if (!w || link >= w->links.size() || delay_ns > uint64_t(INT64_MAX))
+        return -1;
+    // Both kinds of channel read their Delay attribute per frame sent.
+    Ptr<Channel> ch = w->links[link].ends[0]->dev->GetChannel();
+    ch->SetAttribute("Delay", TimeValue(NanoSeconds(int64_t(delay_ns))));
+    return 0;
+}
+
+int isakmp_sim_link_set_rate(isakmp_sim_world *w, uint32_t link, uint64_t rate_bps)
+{
+    if (!w || link >= w->links.size() || rate_bps == 0 || w->links[link].csma)
+        return -1;
+    for (auto &e : w->links[link].ends) // the rate of the NEXT frame each device sends
+        DynamicCast<PointToPointNetDevice>(e->dev)->SetDataRate(DataRate(rate_bps));
     return 0;
 }
 

@@ -86,7 +86,9 @@ int isakmp_sim_link_csma(isakmp_sim_world *w, const uint32_t *nodes,
 /* ---- loss and impairments (per receiving end) -------------------------- */
 
 /* Drop each frame received at this end with probability p (0..1),
- * ns3::RateErrorModel per packet. */
+ * ns3::RateErrorModel per packet.  The end has one such model: a later
+ * call (e.g. a scheduled condition) changes its probability, it does not
+ * add a second model. */
 int isakmp_sim_loss_rate(isakmp_sim_world *w, uint32_t link, uint32_t end, double p);
 
 /* Bursts: each frame starts a burst with probability p; a burst drops a
@@ -109,6 +111,43 @@ int isakmp_sim_loss_nth(isakmp_sim_world *w, uint32_t link, uint32_t end,
  * does not occupy the link or its queue. */
 int isakmp_sim_impair(isakmp_sim_world *w, uint32_t link, uint32_t end,
                       double dup_prob, uint64_t jitter_max_ns);
+
+/* Reordering by holding frames back: each frame that survived loss and the
+ * tap is, with probability prob, delivered hold_ns later than it would be
+ * (after any jitter), so frames behind it overtake it.  prob 0 turns it
+ * off.  Own random stream per end (draws only while prob > 0), so turning
+ * it on does not shift the draws of the other models. */
+int isakmp_sim_reorder(isakmp_sim_world *w, uint32_t link, uint32_t end,
+                       double prob, uint64_t hold_ns);
+
+/* Select frames to lose by their content: fn sees every unfragmented
+ * IPv4/UDP frame this end receives (on CSMA: addressed to this device or
+ * broadcast), after the other loss models have drawn (`lost` says whether
+ * one of them already lost it; the frame is then lost whatever fn says),
+ * and returns true to lose it (counted in `lost`).  It sees the frames the
+ * other models lose too, so it can keep count of everything that arrived.
+ * pkt->data is valid only during the call and must not be written.
+ * fn == NULL removes it.  One filter per end. */
+struct isakmp_sim_tap_packet;      /* below, with the tap */
+typedef bool (*isakmp_sim_loss_fn)(void *user, const struct isakmp_sim_tap_packet *pkt,
+                                   bool lost);
+int isakmp_sim_loss_filter(isakmp_sim_world *w, uint32_t link, uint32_t end,
+                           isakmp_sim_loss_fn fn, void *user);
+
+/* ---- changing a link during a run ----------------------------------------
+ * These take effect at the virtual time they are called (schedule them
+ * with isakmp_sim_at); frames already on the wire keep the values they
+ * were sent with, so a delay cut lets later frames overtake earlier ones,
+ * as a route change does. */
+
+/* The link's one-way propagation delay (both directions; every end of a
+ * CSMA segment): point-to-point and CSMA. */
+int isakmp_sim_link_set_delay(isakmp_sim_world *w, uint32_t link, uint64_t delay_ns);
+
+/* The link's data rate (both devices), point-to-point only: -1 for a
+ * CSMA segment (ns-3's CsmaNetDevice copies the channel's rate once, when
+ * it is attached, and offers no way to change it) or rate_bps == 0. */
+int isakmp_sim_link_set_rate(isakmp_sim_world *w, uint32_t link, uint64_t rate_bps);
 
 /* ---- on-path tap -------------------------------------------------------- */
 
@@ -249,6 +288,7 @@ struct isakmp_sim_end_stats {
     uint64_t delayed;       /* frames given a non-zero extra delay */
     uint64_t duplicated;
     uint64_t queue_dropped; /* this end's transmit queue overflowed */
+    uint64_t reordered;     /* frames held back by isakmp_sim_reorder */
 };
 int isakmp_sim_end_stats(isakmp_sim_world *w, uint32_t link, uint32_t end,
                          struct isakmp_sim_end_stats *out);

@@ -13,11 +13,21 @@
  * (start of its work item) with the reason when it was dropped. */
 #include "world_internal.h"
 
+#include "isakmp/dh.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SIM_HDR_LEN 28           /* ISAKMP fixed header; byte 18 = exchange type */
+#define MAX_SEEN_COSTS 64        /* distinct (kind, group, bits) charged, kept for run_costs */
+
+/* A key of the cost table (isakmp/cost.h). */
+struct cost_key {
+    enum isakmp_cost_kind kind;
+    uint16_t group;
+    uint32_t bits;
+};
 
 struct sim_record {
     struct sim_world *w;
@@ -26,6 +36,8 @@ struct sim_record {
     size_t n_keys, cap_keys;
     uint64_t crypto_virtual_ns, crypto_cpu_ns;
     bool rec_failed;
+    struct cost_key seen[MAX_SEEN_COSTS];   /* keys operations were charged for */
+    size_t n_seen;
 };
 
 static void rec_check(struct sim_world *w, bool ok)
@@ -180,6 +192,21 @@ static const char *crypto_kind(enum isakmp_crypto_op op)
     return "cheap";
 }
 
+/* Remember the key an operation was charged for (DH: its exponent bits,
+ * which may be none of the standard sizes run_costs lists). */
+static void note_charged(struct sim_record *r, enum isakmp_crypto_op op, uint16_t group,
+                         uint32_t bits)
+{
+    enum isakmp_cost_kind k;
+    if (!isakmp_cost_kind_parse(crypto_kind(op), &k) || bits == 0)
+        return;
+    for (size_t i = 0; i < r->n_seen; i++)
+        if (r->seen[i].kind == k && r->seen[i].group == group && r->seen[i].bits == bits)
+            return;
+    if (r->n_seen < MAX_SEEN_COSTS)
+        r->seen[r->n_seen++] = (struct cost_key){ k, group, bits };
+}
+
 static bool tracked_type(uint8_t t)
 {
     return t == ISAKMP_XCHG_IDPROT || t == ISAKMP_XCHG_AGGRESSIVE || t == ISAKMP_XCHG_QUICK;
@@ -272,6 +299,7 @@ void sim_record_event(struct sim_node *n, const struct isakmp_event *ev)
         r->crypto_virtual_ns += ev->u.crypto.virtual_ns;
         r->crypto_cpu_ns += ev->u.crypto.cpu_ns;
         if (r->rec) {
+            note_charged(r, ev->u.crypto.op, ev->u.crypto.group, ev->u.crypto.bits);
             struct isakmp_rec_crypto_op op = {
                 .node = n->scn->name, .t_ns = ev->now, .kind = crypto_kind(ev->u.crypto.op),
                 .dh_group = ev->u.crypto.group, .bits = ev->u.crypto.bits,
@@ -336,19 +364,22 @@ void sim_record_sample(struct sim_world *w, uint64_t t_ns)
     uint64_t period = w->s->sample_period_ns;
     for (size_t i = 0; i < w->n_nodes; i++) {
         struct sim_node *n = &w->nodes[i];
-        if (!n->e)
+        /* attackers have no engine but a CPU (their floods' work) */
+        if (!n->e && n->scn->role != ISAKMP_SCN_ATTACKER)
             continue;
         uint64_t busy = isakmp_cpu_busy_ns(n->cpu);
         double frac = (double)(busy - n->busy_prev) / ((double)n->scn->cores * (double)period);
         n->busy_prev = busy;
         struct isakmp_stats st;
-        isakmp_engine_stats(n->e, &st);
+        memset(&st, 0, sizeof st);
+        if (n->e)
+            isakmp_engine_stats(n->e, &st);
         if (!w->rec->rec)
             continue;
         struct isakmp_rec_sample s = {
             .node = n->scn->name, .t_ns = t_ns, .cpu_busy = frac > 1 ? 1 : frac,
             .queue_len = isakmp_cpu_queue_len(n->cpu), .half_open = st.half_open,
-            .established = st.phase1_sas, .state_bytes = isakmp_engine_memory(n->e),
+            .established = st.phase1_sas, .state_bytes = n->e ? isakmp_engine_memory(n->e) : 0,
         };
         rec_check(w, isakmp_rec_add_sample(w->rec->rec, &s));
     }
@@ -386,6 +417,155 @@ static bool write_keys(struct sim_world *w)
         return false;
     }
     return true;
+}
+
+/* ---- the cost tables (run_costs) ------------------------------------------------ */
+
+struct cost_keys {
+    struct cost_key *k;
+    size_t n, cap;
+};
+
+static bool key_add(struct cost_keys *l, enum isakmp_cost_kind kind, uint16_t group, uint32_t bits)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->k[i].kind == kind && l->k[i].group == group && l->k[i].bits == bits)
+            return true;
+    if (l->n == l->cap) {
+        size_t c = l->cap ? l->cap * 2 : 128;
+        struct cost_key *p = realloc(l->k, c * sizeof *p);
+        if (!p)
+            return false;
+        l->k = p;
+        l->cap = c;
+    }
+    l->k[l->n++] = (struct cost_key){ kind, group, bits };
+    return true;
+}
+
+static bool keys_add_table(struct cost_keys *l, const struct isakmp_cost_table *t)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < t->n && i < ISAKMP_COST_MAX_ENTRIES; i++)
+        ok = key_add(l, t->e[i].kind, t->e[i].group, t->e[i].bits);
+    return ok;
+}
+
+/* The keys every table is listed at (see run_costs in the schema). */
+static bool keys_standard(struct cost_keys *l, const struct sim_record *r)
+{
+    static const uint32_t rsa_bits[] = { 1024, 2048, 3072, 4096 };
+    uint16_t groups[64];
+    size_t ng = isakmp_dh_groups(groups, 64);
+    bool ok = true;
+    for (size_t i = 0; ok && i < ng && i < 64; i++) {
+        const struct isakmp_dh_group_info *g = isakmp_dh_group(groups[i]);
+        for (int k = ISAKMP_COST_DH_GENERATE; ok && g && k <= ISAKMP_COST_DH_COMPUTE; k++) {
+            ok = key_add(l, (enum isakmp_cost_kind)k, g->id, g->full_exp_bits);
+            if (ok && g->type == ISAKMP_DH_TYPE_MODP && g->short_exp_bits < g->full_exp_bits)
+                ok = key_add(l, (enum isakmp_cost_kind)k, g->id, g->short_exp_bits);
+        }
+    }
+    for (int k = ISAKMP_COST_RSA_SIGN; ok && k <= ISAKMP_COST_RSA_DECRYPT; k++)
+        for (size_t b = 0; ok && b < sizeof rsa_bits / sizeof rsa_bits[0]; b++)
+            ok = key_add(l, (enum isakmp_cost_kind)k, 0, rsa_bits[b]);
+    for (int k = ISAKMP_COST_PRF; ok && k <= ISAKMP_COST_CHEAP; k++)
+        ok = key_add(l, (enum isakmp_cost_kind)k, 0, 0);
+    for (size_t i = 0; ok && i < r->n_seen; i++)
+        ok = key_add(l, r->seen[i].kind, r->seen[i].group, r->seen[i].bits);
+    return ok;
+}
+
+/* The entry isakmp_cost_lookup takes key's figure from (its rules, in
+ * isakmp/cost.h), NULL when it is the model's; *exact: the entry is the
+ * key itself. */
+static const struct isakmp_cost_entry *cost_origin(const struct isakmp_cost_table *t,
+                                                   const struct cost_key *key, bool *exact)
+{
+    size_t n = t->n < ISAKMP_COST_MAX_ENTRIES ? t->n : ISAKMP_COST_MAX_ENTRIES;
+    *exact = true;
+    for (size_t i = 0; i < n; i++)
+        if (t->e[i].kind == key->kind && t->e[i].group == key->group && t->e[i].bits == key->bits)
+            return &t->e[i];
+    const struct isakmp_cost_entry *best = NULL;
+    bool dh = key->kind == ISAKMP_COST_DH_GENERATE || key->kind == ISAKMP_COST_DH_COMPUTE;
+    bool rsa = key->kind >= ISAKMP_COST_RSA_SIGN && key->kind <= ISAKMP_COST_RSA_DECRYPT;
+    if (dh || rsa) {             /* nearest bits of the same kind (and group); ties: first */
+        uint32_t best_d = 0;
+        for (size_t i = 0; i < n; i++) {
+            const struct isakmp_cost_entry *e = &t->e[i];
+            if (e->kind != key->kind || e->group != (dh ? key->group : 0) || e->bits == 0)
+                continue;
+            uint32_t d = e->bits > key->bits ? e->bits - key->bits : key->bits - e->bits;
+            if (!best || d < best_d)
+                best = e, best_d = d;
+        }
+    } else if (key->kind != ISAKMP_COST_CHEAP) {
+        for (size_t i = 0; i < n && !best; i++)
+            if (t->e[i].kind == ISAKMP_COST_CHEAP && t->e[i].group == 0 && t->e[i].bits == 0)
+                best = &t->e[i];
+    }
+    *exact = best == NULL;
+    return best;
+}
+
+/* One node's table (node NULL: the run's own, '*'), at every key. */
+static void write_cost_table(struct sim_world *w, const struct cost_keys *keys,
+                             const struct isakmp_cost_table *t, const struct sim_node *n,
+                             const char *file)
+{
+    for (size_t i = 0; i < keys->n && !w->failed; i++) {
+        const struct cost_key *key = &keys->k[i];
+        bool exact;
+        const struct isakmp_cost_entry *e = cost_origin(t, key, &exact);
+        const char *source = t->model_fallback ? "model" : "none";
+        if (e) {
+            source = "file";
+            for (size_t c = 0; n && c < n->scn->n_costs; c++) {
+                const struct isakmp_scn_cost *o = &n->scn->costs[c];
+                if (o->kind == e->kind && o->group == e->group && o->bits == e->bits)
+                    source = "override";
+            }
+        }
+        struct isakmp_rec_cost row = {
+            .node = n ? n->scn->name : NULL, .kind = isakmp_cost_kind_name(key->kind),
+            .dh_group = key->group, .bits = key->bits,
+            .virtual_ns = isakmp_cost_lookup(t, key->kind, key->group, key->bits),
+            .source = source, .exact = exact, .cost_file = e && !strcmp(source, "file") ? file : NULL,
+        };
+        rec_check(w, isakmp_rec_add_cost(w->rec->rec, &row));
+    }
+}
+
+/* A node has a table of its own when it names another file than the
+ * scenario's or overrides entries (the rule of node.c's load_cost). */
+static bool own_cost_table(const struct sim_world *w, const struct sim_node *n)
+{
+    const char *f = n->scn->cost_table;
+    return n->cost && (n->scn->n_costs ||
+                       (f && (!w->s->cost_table || strcmp(f, w->s->cost_table) != 0)));
+}
+
+static void write_costs(struct sim_world *w)
+{
+    struct cost_keys keys = { 0 };
+    bool ok = keys_standard(&keys, w->rec) && keys_add_table(&keys, &w->base_cost);
+    for (size_t i = 0; ok && i < w->n_nodes; i++)
+        if (own_cost_table(w, &w->nodes[i]))
+            ok = keys_add_table(&keys, w->nodes[i].cost);
+    if (!ok) {
+        free(keys.k);
+        sim_fail(w, "out of memory");
+        return;
+    }
+    write_cost_table(w, &keys, &w->base_cost, NULL, w->s->cost_table);
+    for (size_t i = 0; i < w->n_nodes && !w->failed; i++) {
+        const struct sim_node *n = &w->nodes[i];
+        if (own_cost_table(w, n))
+            write_cost_table(w, &keys, n->cost, n,
+                             n->scn->cost_table ? n->scn->cost_table : w->s->cost_table);
+    }
+    free(keys.k);
 }
 
 bool sim_record_finish(struct sim_world *w)
@@ -440,6 +620,8 @@ bool sim_record_finish(struct sim_world *w)
             rec_check(w, isakmp_rec_add_attack_counter(r->rec, sa->name, a->ctr[k].name,
                                                        a->ctr[k].value));
     }
+    if (r->rec && !w->failed)
+        write_costs(w);
     if (w->failed)
         return false;
     return write_keys(w);

@@ -15,8 +15,10 @@
 
 /* Result tables staged per run, in the order they are copied. */
 static const char *const staged[] = { "nodes", "exchanges", "crypto_ops", "samples",
-                                      "attack_traffic", "messages", "attack_counters" };
-enum { ST_NODE, ST_EXCHANGE, ST_CRYPTO, ST_SAMPLE, ST_ATTACK, ST_MESSAGE, ST_COUNTER, ST_COUNT };
+                                      "attack_traffic", "messages", "attack_counters",
+                                      "run_costs" };
+enum { ST_NODE, ST_EXCHANGE, ST_CRYPTO, ST_SAMPLE, ST_ATTACK, ST_MESSAGE, ST_COUNTER, ST_COST,
+       ST_COUNT };
 
 static const char *const insert_sql[ST_COUNT] = {
     "INSERT INTO temp.stage_nodes (run_id, name, node_id, role, address, cores, policy) "
@@ -34,6 +36,8 @@ static const char *const insert_sql[ST_COUNT] = {
     "message_no, exchange_id, size, retransmission, dropped_reason) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     "INSERT INTO temp.stage_attack_counters (run_id, attack, counter, value) VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO temp.stage_run_costs (run_id, node, kind, dh_group, bits, virtual_ns, source, "
+    "exact, cost_file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 };
 
 struct isakmp_recorder {
@@ -467,6 +471,22 @@ bool isakmp_rec_add_attack_counter(struct isakmp_recorder *r, const char *attack
     bind_text_or_null(st, 3, counter);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)value);
     return step(r, ST_COUNTER);
+}
+
+bool isakmp_rec_add_cost(struct isakmp_recorder *r, const struct isakmp_rec_cost *c)
+{
+    sqlite3_stmt *st = start(r, ST_COST);
+    if (!st)
+        return false;
+    bind_text_or_null(st, 2, c->node ? c->node : "*");
+    bind_text_or_null(st, 3, c->kind);
+    sqlite3_bind_int64(st, 4, c->dh_group);
+    sqlite3_bind_int64(st, 5, c->bits);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)c->virtual_ns);
+    bind_text_or_null(st, 7, c->source);
+    sqlite3_bind_int64(st, 8, c->exact ? 1 : 0);
+    bind_text_or_null(st, 9, c->cost_file);
+    return step(r, ST_COST);
 }
 
 bool isakmp_rec_add_message(struct isakmp_recorder *r, const struct isakmp_rec_message *m)

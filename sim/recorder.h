@@ -124,6 +124,18 @@ struct isakmp_rec_message {
     const char *dropped_reason;  /* NULL = not dropped */
 };
 
+/* One entry of the cost table a node was charged from (a run_costs row). */
+struct isakmp_rec_cost {
+    const char *node;            /* node name; NULL = '*' (the run's own table) */
+    const char *kind;            /* dh-generate, ..., cheap (isakmp_cost_kind_name) */
+    unsigned dh_group;           /* 0 when not DH */
+    unsigned bits;               /* 0 when not DH/RSA */
+    uint64_t virtual_ns;
+    const char *source;          /* model, file, override, none */
+    bool exact;                  /* false: derived by the lookup rules */
+    const char *cost_file;       /* NULL unless source is file */
+};
+
 /* Open or create the database at `path`, switch it to WAL mode and load the
  * schema (idempotent).  NULL on failure, with the reason in err. */
 struct isakmp_recorder *isakmp_rec_open(const char *path, char *err, size_t errlen);
@@ -151,6 +163,8 @@ bool isakmp_rec_add_crypto_op(struct isakmp_recorder *r, const struct isakmp_rec
 bool isakmp_rec_add_sample(struct isakmp_recorder *r, const struct isakmp_rec_sample *s);
 bool isakmp_rec_add_attack(struct isakmp_recorder *r, const struct isakmp_rec_attack *a);
 bool isakmp_rec_add_message(struct isakmp_recorder *r, const struct isakmp_rec_message *m);
+/* One row of run_costs (unique per node, kind, group, bits). */
+bool isakmp_rec_add_cost(struct isakmp_recorder *r, const struct isakmp_rec_cost *c);
 /* One named counter of an attack (attack_counters; names unique per attack). */
 bool isakmp_rec_add_attack_counter(struct isakmp_recorder *r, const char *attack,
                                    const char *counter, uint64_t value);

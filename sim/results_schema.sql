@@ -167,6 +167,78 @@ CREATE TABLE IF NOT EXISTS messages (
     PRIMARY KEY (run_id, msg_id)
 );
 
+-- The cost table each node of a run was charged from (isakmp/cost.h): the
+-- virtual cost of one operation per kind, group and size, and where that
+-- figure came from.  With crypto_ops (what was charged and measured) and
+-- the calibrations below, virtual against measured cost can be plotted from
+-- one database (view cost_check).  Rows with node '*' are the run's own
+-- table (the scenario's cost_table, else the built-in model), which every
+-- node without rows of its own was charged from; a node with its own
+-- cost_table or `costs` overrides has a full set of rows under its name.
+-- Listed: both DH kinds for every supported group at its full and (MODP)
+-- recommended short exponent bits, the RSA kinds at 1024, 2048, 3072 and
+-- 4096 bits, prf, cipher, cookie and cheap; every entry the tables hold;
+-- and every (kind, group, bits) an operation of the run was charged for.
+CREATE TABLE IF NOT EXISTS run_costs (
+    run_id      INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    node        TEXT NOT NULL,     -- node name, or '*': every node without rows of its own
+    kind        TEXT NOT NULL,     -- 'dh-generate', 'dh-compute', 'rsa-sign', ..., 'cheap' (isakmp/cost.h)
+    dh_group    INTEGER NOT NULL,  -- IKE group number for DH kinds, 0 otherwise
+    bits        INTEGER NOT NULL,  -- exponent bits (DH), modulus bits (RSA), 0 otherwise
+    virtual_ns  INTEGER NOT NULL,  -- virtual CPU time charged for one operation
+    source      TEXT NOT NULL CHECK (source IN ('model', 'file', 'override', 'none')),
+                                   -- model: the built-in reference model (no entry applies);
+                                   -- file: an entry of cost_file (e.g. written by isakmp calibrate);
+                                   -- override: an entry of the node's `costs` in the scenario;
+                                   -- none: no entry applies and the file says "model off" (0)
+    exact       INTEGER NOT NULL CHECK (exact IN (0, 1)),
+                                   -- 1: the entry for exactly this kind, group and bits (or the
+                                   -- model); 0: derived from another entry by the cost.h lookup
+                                   -- rules (scaled from other bits, or the 'cheap' entry)
+    cost_file   TEXT,              -- the cost-table file (resolved path) when source = 'file'
+    PRIMARY KEY (run_id, node, kind, dh_group, bits)
+);
+
+-- Calibrations: `isakmp calibrate --db FILE` measures what every operation
+-- the simulator charges really costs on this machine (thread CPU time,
+-- median of repeated samples; cli/cmd_calibrate.c) and adds one
+-- calibrations row with its measurements.  Not tied to runs (no run_id: a
+-- sweep does not copy them).  Everything here is a host measurement, so
+-- nothing in these two tables is deterministic.
+CREATE TABLE IF NOT EXISTS calibrations (
+    calibration_id  INTEGER PRIMARY KEY,  -- assigned by SQLite, 1, 2, ...
+    wall_created    TEXT NOT NULL,        -- wall-clock time, UTC ISO 8601
+    wall_host       TEXT,                 -- host name
+    cpu_model       TEXT NOT NULL,        -- /proc/cpuinfo model name
+    cores           INTEGER NOT NULL,     -- cores online
+    budget_s        REAL NOT NULL,        -- CPU seconds spent per measured item
+    quick           INTEGER NOT NULL CHECK (quick IN (0, 1)),  -- 1: --quick, rough figures
+    cost_file       TEXT                  -- the cost table written (--output); NULL if none
+);
+
+-- One measured item of a calibration: one operation of one group, key size
+-- or algorithm.
+CREATE TABLE IF NOT EXISTS calibration_costs (
+    calibration_id  INTEGER NOT NULL REFERENCES calibrations(calibration_id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL,     -- as run_costs.kind
+    dh_group        INTEGER NOT NULL,  -- IKE group number for DH kinds, 0 otherwise
+    bits            INTEGER NOT NULL,  -- exponent bits (DH), modulus bits (RSA), 0 otherwise
+    exp_policy      TEXT NOT NULL,     -- DH: 'full' or 'short' exponent; '-' otherwise
+    algorithm       TEXT NOT NULL,     -- group name ('modp2048'), hash ('sha256'),
+                                       -- cipher ('aes256'), 'rsa-pkcs1', 'hmac-sha256'
+    samples         INTEGER NOT NULL,  -- samples taken (>= 3)
+    batch           INTEGER NOT NULL,  -- operations per sample
+    median_ns       INTEGER NOT NULL,  -- median thread CPU time of one operation
+    min_ns          INTEGER NOT NULL,  -- fastest sample (per operation)
+    max_ns          INTEGER NOT NULL,  -- slowest sample (per operation)
+    model_ns        INTEGER NOT NULL,  -- the built-in reference model's figure, for comparison
+    in_cost_table   INTEGER NOT NULL CHECK (in_cost_table IN (0, 1)),
+                                       -- 1: the cost table's entry for (kind, dh_group, bits);
+                                       -- every hash and cipher is measured, one of each
+                                       -- (sha256, aes256) is the table's prf and cipher
+    PRIMARY KEY (calibration_id, kind, dh_group, bits, algorithm)
+);
+
 -- Two-sided 95% quantiles of Student's t distribution, t(0.975, df), for
 -- confidence intervals over replications: df 1..30, 40, 60, 120, and the
 -- normal quantile 1.959964 stored at df = 1000000 (standing for infinity).
@@ -238,6 +310,65 @@ SELECT c.dh_group, c.kind, c.bits,
 FROM crypto_ops c JOIN runs r USING (run_id)
 WHERE r.status = 'completed' AND c.kind IN ('dh-generate', 'dh-compute')
 GROUP BY c.dh_group, c.kind, c.bits;
+
+-- Virtual cost charged against CPU time measured, per completed run and
+-- (kind, group, bits) of crypto_ops (group and bits 0 where crypto_ops has
+-- NULL): how well the run's cost table matches this machine.  source: run_costs.source of the node's table for that key
+-- (NULL when no run_costs row has the key: RSA operations record no bits);
+-- wall_over_virtual: measured / charged (mean over mean);
+-- calibrated_ns: the cost-table figure of the newest calibration in this
+-- database for the same (kind, group, bits), NULL when there is none.
+DROP VIEW IF EXISTS cost_check;
+CREATE VIEW cost_check AS
+WITH ops AS (
+    SELECT c.run_id, c.kind, COALESCE(c.dh_group, 0) AS dh_group, COALESCE(c.bits, 0) AS bits,
+           c.virtual_ns, c.wall_cpu_ns,
+           COALESCE((SELECT k.source FROM run_costs k
+                     WHERE k.run_id = c.run_id AND k.node = c.node AND k.kind = c.kind
+                       AND k.dh_group = COALESCE(c.dh_group, 0) AND k.bits = COALESCE(c.bits, 0)),
+                    (SELECT k.source FROM run_costs k
+                     WHERE k.run_id = c.run_id AND k.node = '*' AND k.kind = c.kind
+                       AND k.dh_group = COALESCE(c.dh_group, 0) AND k.bits = COALESCE(c.bits, 0)))
+               AS source
+    FROM crypto_ops c JOIN runs r USING (run_id)
+    WHERE r.status = 'completed'
+),
+ranked AS (
+    SELECT ops.*,
+           ROW_NUMBER() OVER (PARTITION BY run_id, kind, dh_group, bits, source
+                              ORDER BY wall_cpu_ns IS NULL, wall_cpu_ns) - 1 AS i,
+           COUNT(wall_cpu_ns) OVER (PARTITION BY run_id, kind, dh_group, bits, source) AS n
+    FROM ops
+)
+SELECT run_id, kind, dh_group, bits, source,
+       COUNT(*) AS operations,
+       AVG(virtual_ns) AS mean_virtual_ns,
+       AVG(wall_cpu_ns) AS mean_wall_cpu_ns,
+       CASE WHEN MAX(n) > 0 THEN                      -- unmeasured operations sort last
+       SUM(CASE WHEN wall_cpu_ns IS NULL THEN 0
+                WHEN i = CAST((n - 1) * 0.5 AS INTEGER)
+                    THEN wall_cpu_ns * (1 - ((n - 1) * 0.5 - CAST((n - 1) * 0.5 AS INTEGER)))
+                WHEN i = CAST((n - 1) * 0.5 AS INTEGER) + 1
+                    THEN wall_cpu_ns * ((n - 1) * 0.5 - CAST((n - 1) * 0.5 AS INTEGER))
+                ELSE 0 END) END AS median_wall_cpu_ns,
+       AVG(wall_cpu_ns) / NULLIF(AVG(virtual_ns), 0) AS wall_over_virtual,
+       (SELECT m.median_ns FROM calibration_costs m
+        WHERE m.kind = ranked.kind AND m.dh_group = ranked.dh_group AND m.bits = ranked.bits
+          AND m.in_cost_table = 1
+        ORDER BY m.calibration_id DESC LIMIT 1) AS calibrated_ns
+FROM ranked
+GROUP BY run_id, kind, dh_group, bits, source;
+
+-- The names isakmp calibrate used before its tables joined this schema,
+-- kept for scripts written against them.
+CREATE VIEW IF NOT EXISTS calibration_runs AS
+SELECT calibration_id AS id, wall_created AS created_utc, cpu_model, cores, budget_s, quick,
+       cost_file
+FROM calibrations;
+CREATE VIEW IF NOT EXISTS calibration AS
+SELECT calibration_id AS run_id, kind, dh_group, bits, exp_policy, algorithm, samples, batch,
+       median_ns, min_ns, max_ns, model_ns, in_cost_table
+FROM calibration_costs;
 
 -- One number per run and metric (long format), the input of point_summary.
 -- Phase-1 exchange figures, and the responders' CPU and half-open state.

@@ -151,7 +151,7 @@ static bool parse_node(struct scn_ctx *c, const config_setting_t *g, size_t inde
 {
     static const char *const keys[] = { "address", "role", "cores", "cpu_overhead", "cpu_queue",
                                         "cost_table", "costs", "policy", "pcap", "initiate",
-                                        "defence", NULL };
+                                        "defence", "rsa_key", "peer_keys", NULL };
     struct isakmp_scn_node *n = &c->s->nodes[index];
     char what[128];
     snprintf(what, sizeof what, "node '%s'", n->name);
@@ -198,7 +198,7 @@ static bool parse_node(struct scn_ctx *c, const config_setting_t *g, size_t inde
     } else if (speaks_ike) {
         return scn_fail(c, g, "%s: a %s needs 'policy'", what, role_names[role]);
     }
-    return true;
+    return scn_parse_node_keys(c, g, what, n);
 }
 
 /* Second pass: initiate and defence may name other nodes. */
@@ -220,6 +220,8 @@ static bool parse_node_behaviour(struct scn_ctx *c, const config_setting_t *g, s
         if (!init && !c->failed && n->initiate.peer < 0)
             return scn_fail(c, g, "%s: no peer", what);
     }
+    if (!scn_check_node_keys(c, g, what, n))
+        return false;
     return !def || parse_defence(c, def, what, &n->defence);
 }
 
@@ -255,6 +257,56 @@ static bool parse_nodes(struct scn_ctx *c, const config_setting_t *root)
 
 /* ---- links -------------------------------------------------------------- */
 
+/* Exchanges a named drop can select, with their number of messages
+ * (Quick Mode: 4 with the commit bit's CONNECTED). */
+static const char *const drop_exchange_names[] = { "main", "aggressive", "quick", "informational",
+                                                   "info", "base", "auth-only", NULL };
+static const uint8_t drop_exchange_values[] = { ISAKMP_XCHG_IDPROT, ISAKMP_XCHG_AGGRESSIVE,
+                                                ISAKMP_XCHG_QUICK, ISAKMP_XCHG_INFO,
+                                                ISAKMP_XCHG_INFO, ISAKMP_XCHG_BASE,
+                                                ISAKMP_XCHG_AUTH_ONLY };
+static const uint8_t drop_exchange_messages[] = { 6, 3, 4, 1, 1, 4, 3 };
+static const char *const from_names[] = { "any", "initiator", "responder", NULL };
+
+/* errors.drop as protocol messages: one group, or a list of groups
+ *   { exchange = "main"; message = 5; count = 1; from = "initiator"; } */
+static bool parse_named_drops(struct scn_ctx *c, const config_setting_t *drop, const char *w,
+                              struct isakmp_scn_errors *e)
+{
+    static const char *const keys[] = { "exchange", "message", "count", "from", NULL };
+    bool one = config_setting_is_group(drop);
+    size_t n = one ? 1 : (size_t)config_setting_length(drop);
+    if (n == 0 || n > 64)
+        return scn_fail(c, drop, "%s: 'drop' must list 1 to 64 messages", w);
+    if (!(e->named = scn_calloc(c, n, sizeof *e->named)))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const config_setting_t *g = one ? drop : config_setting_get_elem(drop, (unsigned)i);
+        char dw[192];
+        snprintf(dw, sizeof dw, one ? "%s: drop" : "%s: drop[%zu]", w, i);
+        struct isakmp_scn_named_drop *d = &e->named[i];
+        int xchg = 0, from = 0;
+        uint32_t msg = 0;
+        d->count = 1;
+        d->line = (int)config_setting_source_line(g);
+        if (!scn_expect_group(c, g, dw) || !scn_check_keys(c, g, dw, keys) ||
+            !scn_get_enum(c, g, dw, "exchange", true, drop_exchange_names, &xchg) ||
+            !scn_get_u32(c, g, dw, "message", false, 1, 255, &msg) ||
+            !scn_get_u32(c, g, dw, "count", false, 0, UINT32_MAX, &d->count) ||
+            !scn_get_enum(c, g, dw, "from", false, from_names, &from))
+            return false;
+        if (msg > drop_exchange_messages[xchg])
+            return scn_fail(c, config_setting_get_member(g, "message"),
+                            "%s: %s has messages 1 to %u", dw, drop_exchange_names[xchg],
+                            drop_exchange_messages[xchg]);
+        d->exchange = drop_exchange_values[xchg];
+        d->message = (uint8_t)msg;
+        d->from = from;
+        e->n_named = i + 1;
+    }
+    return true;
+}
+
 static bool parse_errors(struct scn_ctx *c, const config_setting_t *g, const char *what,
                          struct isakmp_scn_link *l)
 {
@@ -281,6 +333,8 @@ static bool parse_errors(struct scn_ctx *c, const config_setting_t *g, const cha
     if (!on_link)
         return scn_fail(c, config_setting_get_member(g, "at"), "%s: 'at' is not a node of this link", w);
     const config_setting_t *drop = config_setting_get_member(g, "drop");
+    if (drop && (config_setting_is_group(drop) || config_setting_is_list(drop)))
+        return parse_named_drops(c, drop, w, e);
     if (drop) {
         size_t n = (size_t)config_setting_length(drop);
         if (!config_setting_is_array(drop) || n > 1024)
@@ -500,6 +554,17 @@ static bool parse_conditions(struct scn_ctx *c, const config_setting_t *root)
             return false;
         if ((k->set & ISAKMP_SCN_SET_RATE) && k->rate_bps == 0)
             return scn_fail(c, config_setting_get_member(g, "rate"), "%s: 'rate' must be > 0", w);
+        if ((k->set & (ISAKMP_SCN_SET_DELAY | ISAKMP_SCN_SET_RATE)) && k->at >= 0)
+            return scn_fail(c, config_setting_get_member(g, "at"), "%s: 'delay' and 'rate' are the "
+                            "link's (both directions): remove 'at', or put them in a condition "
+                            "of their own", w);
+        if ((k->set & ISAKMP_SCN_SET_RATE) && l->type == ISAKMP_SCN_CSMA)
+            return scn_fail(c, config_setting_get_member(g, "rate"), "%s: the rate of a csma "
+                            "link cannot change during a run (ns-3's CSMA device keeps the rate "
+                            "it was attached with); use a p2p link", w);
+        if (config_setting_get_member(g, "reorder_delay") && !(k->set & ISAKMP_SCN_SET_REORDER))
+            return scn_fail(c, config_setting_get_member(g, "reorder_delay"),
+                            "%s: 'reorder_delay' needs 'reorder'", w);
         c->s->n_conditions = i + 1;
     }
     return true;
@@ -649,12 +714,18 @@ void isakmp_scenario_free(struct isakmp_scenario *s)
         free(s->nodes[i].name);
         free(s->nodes[i].cost_table);
         free(s->nodes[i].costs);
+        free(s->nodes[i].rsa_key);
+        for (size_t k = 0; k < s->nodes[i].n_peer_keys; k++)
+            free(s->nodes[i].peer_keys[k]);
+        free(s->nodes[i].peer_keys);
+        free(s->nodes[i].peer_key_nodes);
     }
     for (size_t i = 0; i < s->n_links; i++) {
         free(s->links[i].name);
         free(s->links[i].nodes);
         free(s->links[i].addrs);
         free(s->links[i].errors.drop);
+        free(s->links[i].errors.named);
     }
     for (size_t i = 0; i < s->n_policies; i++) {
         struct isakmp_scn_policy *p = &s->policies[i];

@@ -110,11 +110,32 @@ struct isakmp_scn_node {
     bool has_initiate;           /* initiators: always true */
     struct isakmp_scn_initiate initiate;
     struct isakmp_scn_defence defence;   /* responders */
+    /* RSA credentials of this node (override its policy's): own private
+     * key file and peers' public key files (resolved paths). */
+    char *rsa_key;
+    int rsa_key_line;
+    char **peer_keys;
+    int *peer_key_nodes;         /* per peer key: the node it belongs to, -1 = the node
+                                    whose rsa_key has that public key */
+    size_t n_peer_keys;
+    int peer_keys_line;
 };
 
 /* ---- links ---------------------------------------------------------------- */
 
 enum isakmp_scn_link_type { ISAKMP_SCN_P2P, ISAKMP_SCN_CSMA };
+
+/* One protocol message to lose (errors.drop = { exchange = "main";
+ * message = 5; ... }): counted per exchange (CKY-I, message ID) from both
+ * directions of the link, a retransmission keeping its number. */
+enum { ISAKMP_SCN_FROM_ANY = 0, ISAKMP_SCN_FROM_INITIATOR, ISAKMP_SCN_FROM_RESPONDER };
+struct isakmp_scn_named_drop {
+    int line;
+    uint8_t exchange;            /* ISAKMP_XCHG_* of the header */
+    uint8_t message;             /* 1.. within the exchange; 0 = every message */
+    int from;                    /* ISAKMP_SCN_FROM_*: who sent it */
+    uint32_t count;              /* frames lost in all; 0 = every matching frame */
+};
 
 /* Frames lost at a receiving end (ns-3 error models, see sim/ns3_shim.h). */
 struct isakmp_scn_errors {
@@ -124,6 +145,8 @@ struct isakmp_scn_errors {
     uint32_t burst_min, burst_max;   /* frames per burst */
     uint32_t *drop;              /* exact frames to drop, counted from 1 */
     size_t n_drop;
+    struct isakmp_scn_named_drop *named;   /* protocol messages to drop */
+    size_t n_named;
 };
 
 struct isakmp_scn_link {
@@ -194,6 +217,7 @@ struct isakmp_scn_policy {
     char *rsa_key;               /* private key file (resolved path), RSA auth */
     char **peer_keys;            /* peers' public key files */
     size_t n_peer_keys;
+    int rsa_key_line, peer_keys_line;   /* where they are set (0 = not set) */
     bool short_exponent;
     unsigned exponent_bits;      /* short: bits; 0 = the group's recommended size */
     uint64_t retransmit_initial_ns;
@@ -209,6 +233,7 @@ enum isakmp_scn_attack_kind {
     ISAKMP_SCN_KE_FLOOD,         /* real address, returns cookies, sends KE */
     ISAKMP_SCN_REPLAY,           /* on-path capture and re-injection */
     ISAKMP_SCN_TAMPER,           /* on-path modification */
+    ISAKMP_SCN_STRIP,            /* on-path removal of non-weak phase-1 transforms */
 };
 
 enum isakmp_scn_tamper_action {
@@ -260,6 +285,17 @@ struct isakmp_scn_attack {
     uint8_t swap[2];             /* swap: the two payload types exchanged; swap[1] = 0:
                                     swap[0] is replaced by the same payload of the
                                     previous matching message of another exchange */
+    /* floods: the attacker's CPU (its node's CPU model and cost table) */
+    uint64_t craft_ns;           /* CPU time to build one message (1 or 3) */
+    bool craft_set;              /* craft_ns given; else the node's cost table 'cheap' */
+    enum { ISAKMP_SCN_KE_REUSE, ISAKMP_SCN_KE_FRESH, ISAKMP_SCN_KE_FULL } ke;
+                                 /* ke flood: one KE value reused (default); a new DH
+                                    key pair per message 3; and also the shared secret
+                                    computed on message 4, as an honest initiator does */
+    /* strip: the groups kept in message 1's SA (every other transform is removed) */
+#define ISAKMP_SCN_MAX_KEEP 8
+    uint16_t keep[ISAKMP_SCN_MAX_KEEP];
+    size_t n_keep;
 };
 
 /* ---- sweeps --------------------------------------------------------------- */

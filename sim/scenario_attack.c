@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const kind_names[] = { "spoofed-flood", "ke-flood", "replay", "tamper", NULL };
+static const char *const kind_names[] = { "spoofed-flood", "ke-flood", "replay", "tamper",
+                                           "strip", NULL };
 static const char *const action_names[] = { "bitflip", "truncate", "swap", NULL };
 static const char *const order_names[] = { "sequential", "random", NULL };
 static const char *const exchange_names[] = { "any", "main", "aggressive", "quick", "info", NULL };
@@ -21,7 +22,7 @@ static const uint8_t payload_values[] = { ISAKMP_PL_SA, ISAKMP_PL_KE, ISAKMP_PL_
 
 const char *isakmp_scn_attack_kind_name(enum isakmp_scn_attack_kind k)
 {
-    return (unsigned)k < 4 ? kind_names[k] : "?";
+    return (unsigned)k < 5 ? kind_names[k] : "?";
 }
 
 static bool parse_flood(struct scn_ctx *c, const config_setting_t *g, const char *w,
@@ -36,8 +37,10 @@ static bool parse_flood(struct scn_ctx *c, const config_setting_t *g, const char
         !scn_get_enum(c, g, w, "mode", false, mode_names, &mode) ||
         !scn_get_enum(c, g, w, "source_order", false, order_names, &order) ||
         !scn_get_enum(c, g, w, "via", false, via_names, &via) ||
-        !scn_get_u32(c, g, w, "concurrency", false, 1, 1000000, &a->concurrency))
+        !scn_get_u32(c, g, w, "concurrency", false, 1, 1000000, &a->concurrency) ||
+        !scn_get_duration(c, g, w, "craft_cost", false, &a->craft_ns))
         return false;
+    a->craft_set = config_setting_get_member(g, "craft_cost") != NULL;   /* else the cost table's */
     if (!(a->rate > 0))
         return scn_fail(c, config_setting_get_member(g, "rate"),
                         "%s: 'rate' must be > 0 messages per second", w);
@@ -66,8 +69,15 @@ static bool parse_flood(struct scn_ctx *c, const config_setting_t *g, const char
                             "%s: a ke-flood is a Main Mode attack (message 3 carries KE)", w);
         if (!config_setting_get_member(g, "concurrency"))
             a->concurrency = 100;
+        static const char *const ke_names[] = { "reuse", "fresh", "full", NULL };
+        int ke = 0;
+        if (!scn_get_enum(c, g, w, "ke", false, ke_names, &ke))
+            return false;
+        a->ke = ke == 2 ? ISAKMP_SCN_KE_FULL : ke == 1 ? ISAKMP_SCN_KE_FRESH : ISAKMP_SCN_KE_REUSE;
         return true;
     }
+    if (config_setting_get_member(g, "ke"))
+        return scn_fail(c, config_setting_get_member(g, "ke"), "%s: 'ke' is for ke-flood", w);
     if (config_setting_get_member(g, "concurrency"))
         return scn_fail(c, config_setting_get_member(g, "concurrency"),
                         "%s: 'concurrency' is for ke-flood", w);
@@ -89,6 +99,35 @@ static bool parse_flood(struct scn_ctx *c, const config_setting_t *g, const char
                             w, p);
     }
     a->n_pools = n;
+    return true;
+}
+
+/* strip (sim/attack_strip.c): phase-1 message 1 only; `keep` = the groups
+ * whose transforms stay. */
+static bool parse_strip(struct scn_ctx *c, const config_setting_t *g, const char *w,
+                        struct isakmp_scn_attack *a)
+{
+    if (a->exchange == ISAKMP_XCHG_QUICK || a->exchange == ISAKMP_XCHG_INFO)
+        return scn_fail(c, config_setting_get_member(g, "exchange"),
+                        "%s: a stripper rewrites phase-1 message 1: 'exchange' is \"any\", "
+                        "\"main\" or \"aggressive\"", w);
+    const config_setting_t *keep = config_setting_get_member(g, "keep");
+    int n = keep ? config_setting_length(keep) : 0;
+    if (!keep || !config_setting_is_array(keep) || n < 1 || n > ISAKMP_SCN_MAX_KEEP)
+        return scn_fail(c, keep ? keep : g, "%s: 'keep' must be an array of 1 to %d group names "
+                        "(the weak set, e.g. [\"modp768\", \"modp1024\"])", w, ISAKMP_SCN_MAX_KEEP);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(keep, (unsigned)i);
+        const char *name = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e)
+                                                                         : NULL;
+        if (!name || !scn_group_by_name(name, &a->keep[i]))
+            return scn_fail(c, keep, "%s: 'keep': element %d is not a group name of "
+                            "scenarios/FORMAT.md (\"modp768\", \"modp1024\", ...)", w, i + 1);
+        for (int k = 0; k < i; k++)
+            if (a->keep[k] == a->keep[i])
+                return scn_fail(c, keep, "%s: 'keep' names \"%s\" twice", w, name);
+    }
+    a->n_keep = (size_t)n;
     return true;
 }
 
@@ -127,6 +166,8 @@ static bool parse_on_path(struct scn_ctx *c, const config_setting_t *g, const ch
             a->messages |= 1u << (v - 1);
         }
     }
+    if (a->kind == ISAKMP_SCN_STRIP)
+        return parse_strip(c, g, w, a);
     if (a->kind == ISAKMP_SCN_REPLAY) {
         a->delay_ns = 1000000000ull;
         a->copies = 1;
@@ -199,7 +240,7 @@ static bool parse_attack(struct scn_ctx *c, const config_setting_t *g, struct is
 {
     static const char *const flood_keys[] = { "kind", "node", "target", "start", "stop", "rate",
                                               "mode", "proposal", "sources", "source_order", "via",
-                                              "concurrency", NULL };
+                                              "concurrency", "craft_cost", "ke", NULL };
     static const char *const replay_keys[] = { "kind", "link", "at", "start", "stop", "exchange",
                                                "messages", "max_count", "delay", "reinject_at",
                                                "copies", NULL };
@@ -207,6 +248,8 @@ static bool parse_attack(struct scn_ctx *c, const config_setting_t *g, struct is
                                                "messages", "max_count", "action", "probability",
                                                "bits", "offset", "truncate_to", "truncate_by",
                                                "swap", NULL };
+    static const char *const strip_keys[] = { "kind", "link", "at", "start", "stop", "exchange",
+                                              "max_count", "keep", NULL };
     char w[128];
     snprintf(w, sizeof w, "attack '%s'", a->name);
     int kind = 0;
@@ -214,7 +257,8 @@ static bool parse_attack(struct scn_ctx *c, const config_setting_t *g, struct is
         return false;
     a->kind = (enum isakmp_scn_attack_kind)kind;
     const char *const *keys = kind <= ISAKMP_SCN_KE_FLOOD ? flood_keys
-                              : kind == ISAKMP_SCN_REPLAY ? replay_keys : tamper_keys;
+                              : kind == ISAKMP_SCN_REPLAY ? replay_keys
+                              : kind == ISAKMP_SCN_STRIP ? strip_keys : tamper_keys;
     if (!scn_check_keys(c, g, w, keys) ||
         !scn_get_duration(c, g, w, "start", false, &a->start_ns) ||
         !scn_get_duration(c, g, w, "stop", false, &a->stop_ns))

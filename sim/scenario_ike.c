@@ -5,10 +5,11 @@
 #include "scenario_parse.h"
 #include "units.h"
 
+#include "isakmp/rsa.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct named { const char *name; unsigned value; };
 
@@ -106,6 +107,16 @@ static bool get_named(struct scn_ctx *c, const config_setting_t *g, const char *
     scn_join(names, list, sizeof list);
     return scn_fail(c, config_setting_get_member(g, key), "%s: unknown %s \"%s\" (known: %s)",
                     what, kind, v, list);
+}
+
+bool scn_group_by_name(const char *name, uint16_t *group)
+{
+    for (size_t i = 0; groups[i].name; i++)
+        if (strcmp(groups[i].name, name) == 0) {
+            *group = (uint16_t)groups[i].value;
+            return true;
+        }
+    return false;
 }
 
 bool scn_parse_group_name(struct scn_ctx *c, const config_setting_t *g, const char *what,
@@ -370,11 +381,51 @@ static bool parse_psk(struct scn_ctx *c, const config_setting_t *g, const char *
     return true;
 }
 
-static bool readable(struct scn_ctx *c, const config_setting_t *at, const char *what, const char *file)
+/* A key file must load with the engine's loader (isakmp/rsa.h: PEM or DER,
+ * PKCS#1, PKCS#8, SPKI, X.509); an own key must hold the private half.
+ * Checked here so that a bad file is reported with the scenario's line. */
+static bool check_key(struct scn_ctx *c, const config_setting_t *at, const char *what,
+                      const char *file, bool need_private)
 {
-    if (access(file, R_OK) != 0)
+    FILE *f = fopen(file, "rb");
+    if (!f)
         return scn_fail(c, at, "%s: cannot read key file %s", what, file);
+    uint8_t buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    bool too_big = n == sizeof buf && fgetc(f) != EOF;
+    fclose(f);
+    if (too_big)
+        return scn_fail(c, at, "%s: key file %s is over 64 KiB", what, file);
+    struct isakmp_rsa_key *k = NULL;
+    char err[160];
+    int rc = isakmp_rsa_key_load(buf, n, &k, err, sizeof err);
+    volatile uint8_t *v = buf;          /* may have held a private key */
+    for (size_t i = 0; i < n; i++)
+        v[i] = 0;
+    if (rc != ISAKMP_RSA_OK)
+        return scn_fail(c, at, "%s: key file %s: %s", what, file, err[0] ? err : isakmp_rsa_strerror(rc));
+    bool priv = isakmp_rsa_key_has_private(k);
+    isakmp_rsa_key_free(k);
+    if (need_private && !priv)
+        return scn_fail(c, at, "%s: key file %s holds no private key (give the node's own "
+                        "private key in 'rsa_key', peers' public keys in 'peer_keys')", what, file);
     return true;
+}
+
+/* A file name relative to the scenario's folder; malloc'd, NULL on out of memory. */
+static char *resolve(struct scn_ctx *c, const char *f)
+{
+    size_t len = strlen(c->dir ? c->dir : ".") + strlen(f) + 2;
+    char *p = malloc(len);
+    if (!p) {
+        scn_fail(c, NULL, "out of memory");
+        return NULL;
+    }
+    if (f[0] == '/')
+        snprintf(p, len, "%s", f);
+    else
+        snprintf(p, len, "%s/%s", c->dir ? c->dir : ".", f);
+    return p;
 }
 
 static bool parse_rsa(struct scn_ctx *c, const config_setting_t *g, const char *what,
@@ -387,16 +438,18 @@ static bool parse_rsa(struct scn_ctx *c, const config_setting_t *g, const char *
         return scn_fail(c, key ? key : peers, "%s: RSA keys are given but 'auth' is psk", what);
     if (!rsa)
         return true;
-    if (!scn_get_path(c, g, what, "rsa_key", true, &p->rsa_key) ||
-        !readable(c, key, what, p->rsa_key))
-        return false;
-    bool need_peers = p->auth == ISAKMP_AUTH_RSA_ENC || p->auth == ISAKMP_AUTH_RSA_REV_ENC;
-    if (!peers) {
-        if (need_peers)
-            return scn_fail(c, g, "%s: auth %s encrypts to the peer: give 'peer_keys'", what,
-                            isakmp_scn_auth_name(p->auth));
-        return true;
+    /* Both may also be given per node (nodes then need no policy key);
+     * whether every node has what its method needs is checked with the
+     * nodes (scn_check_node_keys). */
+    if (key) {
+        p->rsa_key_line = (int)config_setting_source_line(key);
+        if (!scn_get_path(c, g, what, "rsa_key", true, &p->rsa_key) ||
+            !check_key(c, key, what, p->rsa_key, true))
+            return false;
     }
+    if (!peers)
+        return true;
+    p->peer_keys_line = (int)config_setting_source_line(peers);
     size_t n = (size_t)config_setting_length(peers);
     if (!config_setting_is_array(peers) || n == 0 ||
         config_setting_type(config_setting_get_elem(peers, 0)) != CONFIG_TYPE_STRING)
@@ -405,17 +458,85 @@ static bool parse_rsa(struct scn_ctx *c, const config_setting_t *g, const char *
         return false;
     for (size_t i = 0; i < n; i++) {
         const char *f = config_setting_get_string_elem(peers, (int)i);
-        size_t len = strlen(c->dir ? c->dir : ".") + strlen(f) + 2;
-        if (!(p->peer_keys[i] = malloc(len)))
-            return scn_fail(c, NULL, "out of memory");
+        if (!f || !(p->peer_keys[i] = resolve(c, f)))
+            return f ? false : scn_fail(c, peers, "%s: 'peer_keys' must be an array of file names", what);
         p->n_peer_keys = i + 1;
-        if (f[0] == '/')
-            snprintf(p->peer_keys[i], len, "%s", f);
-        else
-            snprintf(p->peer_keys[i], len, "%s/%s", c->dir ? c->dir : ".", f);
-        if (!readable(c, peers, what, p->peer_keys[i]))
+        if (!check_key(c, peers, what, p->peer_keys[i], false))
             return false;
     }
+    return true;
+}
+
+/* A node's own RSA settings:
+ *   rsa_key = "keys/gw.pem";                          its private key
+ *   peer_keys = ["keys/laptop.pub", ...];             peers' public keys, each
+ *                     belonging to the node whose rsa_key has that public key
+ *   peer_keys = ( { peer = "laptop"; key = "keys/other.pub"; }, ... );
+ *                     or given to a named peer (e.g. a wrong key, to study failures) */
+bool scn_parse_node_keys(struct scn_ctx *c, const config_setting_t *g, const char *what,
+                         struct isakmp_scn_node *n)
+{
+    const config_setting_t *key = config_setting_get_member(g, "rsa_key");
+    const config_setting_t *peers = config_setting_get_member(g, "peer_keys");
+    const struct isakmp_scn_policy *p = n->policy >= 0 ? &c->s->policies[n->policy] : NULL;
+    if ((key || peers) && (!p || p->auth == ISAKMP_AUTH_PSK))
+        return scn_fail(c, key ? key : peers, "%s: RSA keys are given but the node's policy %s",
+                        what, p ? "uses psk" : "is none");
+    if (key) {
+        n->rsa_key_line = (int)config_setting_source_line(key);
+        if (!scn_get_path(c, g, what, "rsa_key", true, &n->rsa_key) ||
+            !check_key(c, key, what, n->rsa_key, true))
+            return false;
+    }
+    if (!peers)
+        return true;
+    n->peer_keys_line = (int)config_setting_source_line(peers);
+    size_t count = (size_t)config_setting_length(peers);
+    bool arr = config_setting_is_array(peers), list = config_setting_is_list(peers);
+    if ((!arr && !list) || count == 0 || count > 4096 ||
+        (arr && config_setting_type(config_setting_get_elem(peers, 0)) != CONFIG_TYPE_STRING))
+        return scn_fail(c, peers, "%s: 'peer_keys' must be an array of file names, or a list "
+                        "( { peer = \"node\"; key = \"file\"; }, ... )", what);
+    if (!(n->peer_keys = scn_calloc(c, count, sizeof *n->peer_keys)) ||
+        !(n->peer_key_nodes = scn_calloc(c, count, sizeof *n->peer_key_nodes)))
+        return false;
+    for (size_t i = 0; i < count; i++) {
+        const config_setting_t *e = config_setting_get_elem(peers, (unsigned)i);
+        const char *f = NULL;
+        int peer = -1;
+        if (arr) {
+            f = config_setting_get_string(e);
+        } else {
+            static const char *const keys[] = { "peer", "key", NULL };
+            char ew[160];
+            snprintf(ew, sizeof ew, "%s: peer_keys[%zu]", what, i);
+            if (!scn_expect_group(c, e, ew) || !scn_check_keys(c, e, ew, keys) ||
+                !scn_get_node_ref(c, e, ew, "peer", true, &peer) ||
+                !scn_get_string(c, e, ew, "key", true, &f))
+                return false;
+        }
+        if (!(n->peer_keys[i] = resolve(c, f)))
+            return false;
+        n->peer_key_nodes[i] = peer;
+        n->n_peer_keys = i + 1;
+        if (!check_key(c, e, what, n->peer_keys[i], false))
+            return false;
+    }
+    return true;
+}
+
+/* After all nodes: each IKE node has the private key its method needs. */
+bool scn_check_node_keys(struct scn_ctx *c, const config_setting_t *g, const char *what,
+                         const struct isakmp_scn_node *n)
+{
+    const struct isakmp_scn_policy *p = n->policy >= 0 ? &c->s->policies[n->policy] : NULL;
+    if (!p || p->auth == ISAKMP_AUTH_PSK)
+        return true;
+    if (!n->rsa_key && !p->rsa_key)
+        return scn_fail(c, g, "%s: policy '%s' uses %s: give the node's private key in "
+                        "'rsa_key' (here or in the policy)", what, p->name, isakmp_scn_auth_name(p->auth));
+    /* no peer_keys anywhere: the node trusts every other node's rsa_key
+     * (the world builder takes their public halves) */
     return true;
 }
 

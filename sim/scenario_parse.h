@@ -82,7 +82,16 @@ bool scn_parse_proposals(struct scn_ctx *c, const config_setting_t *list, const 
                          uint16_t auth, struct isakmp_p1_transform *out, size_t *n);
 bool scn_parse_group_name(struct scn_ctx *c, const config_setting_t *s, const char *what,
                           const char *key, uint16_t *group);
+/* The group number of a group name of scenarios/FORMAT.md ("modp1024"):
+ * false when unknown (the attack reader's arrays of groups). */
+bool scn_group_by_name(const char *name, uint16_t *group);
 bool scn_parse_attacks(struct scn_ctx *c, const config_setting_t *root);
+/* A node's rsa_key / peer_keys (scenario_ike.c), and the check, once all
+ * nodes are read, that an RSA node has a private key. */
+bool scn_parse_node_keys(struct scn_ctx *c, const config_setting_t *g, const char *what,
+                         struct isakmp_scn_node *n);
+bool scn_check_node_keys(struct scn_ctx *c, const config_setting_t *g, const char *what,
+                         const struct isakmp_scn_node *n);
 bool scn_parse_sweep(struct scn_ctx *c, const config_setting_t *root);
 /* Text form of a scalar setting's value, as an override would write it;
  * malloc'd, NULL when s is not a scalar. */

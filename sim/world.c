@@ -60,6 +60,7 @@ static bool build_attacks(struct sim_world *w)
         case ISAKMP_SCN_KE_FLOOD: ok = sim_attack_ke_flood_init(a); break;
         case ISAKMP_SCN_REPLAY: ok = sim_attack_replay_init(a); break;
         case ISAKMP_SCN_TAMPER: ok = sim_attack_tamper_init(a); break;
+        case ISAKMP_SCN_STRIP: ok = sim_attack_strip_init(a); break;
         }
         if (!ok) {
             if (!w->failed)
@@ -192,6 +193,7 @@ void isakmp_world_free(struct isakmp_world *ww)
     for (size_t i = 0; i < w->n_nodes; i++)
         sim_node_free(&w->nodes[i]);
     isakmp_sim_world_free(w->ns);
+    sim_conditions_free(w);
     sim_onpath_free(w);
     sim_record_free(w->rec);
     free(w->attacks);

@@ -109,6 +109,10 @@ struct sim_node {
     struct sim_attack *claim;
     uint32_t claim_label;
     uint32_t claim_reactions;
+    /* received (parsed) and later in the same call rejected: "accepted"
+     * only when no rejection follows (a hash is checked after parsing) */
+    bool claim_received, claim_rejected;
+    isakmp_handle claim_handle;
 
     /* exchanges started here */
     struct sim_exchange *xs;
@@ -117,6 +121,13 @@ struct sim_node {
     /* samples */
     uint64_t busy_prev;
     uint64_t cpu_dropped;
+
+    /* RSA credentials (node.c): own key, peers' keys the engine points to */
+    struct isakmp_rsa_key *rsa_key;
+    struct isakmp_rsa_key **rsa_keys;    /* loaded peer keys, owned */
+    size_t n_rsa_keys;
+    struct isakmp_rsa_peer *rsa_peers;
+    size_t n_rsa_peers;
 };
 
 /* An attacker: a generic record; each kind keeps its own state in `impl`. */
@@ -160,6 +171,7 @@ struct sim_world {
     uint64_t events;
     bool failed;                 /* a fatal error during the run */
     char err[512];
+    struct sim_conditions *conditions;   /* conditions.c: scheduled changes, named loss */
 };
 
 /* world.c */
@@ -187,6 +199,7 @@ bool sim_attack_flood_init(struct sim_attack *a);
 bool sim_attack_ke_flood_init(struct sim_attack *a);
 bool sim_attack_replay_init(struct sim_attack *a);
 bool sim_attack_tamper_init(struct sim_attack *a);
+bool sim_attack_strip_init(struct sim_attack *a);
 /* Header fields of an ISAKMP datagram, for attack filters: false when too
  * short to be ISAKMP. */
 bool sim_isakmp_peek(const uint8_t *p, size_t len, uint8_t *exchange, uint8_t *flags,
@@ -237,8 +250,24 @@ size_t sim_build_message1(uint8_t xchg, const uint8_t cky_i[8],
                           const uint8_t *ke, size_t ke_len, const uint8_t *nonce, size_t nonce_len,
                           uint32_t id_addr, uint8_t *buf, size_t cap);
 
-/* conditions.c */
+/* attack_flood.c: the floods' attacker CPU.  A flood's node has a CPU
+ * model (cores, per-item overhead, cost table) like any node: building a
+ * message costs the attack's craft time, its crypto the cost table's
+ * figure, and every datagram it receives is a work item.  A send tick that
+ * finds the CPU busy is owed (started as soon as the CPU is free); a tick
+ * while one is owed is lost (counter cpu-limited): the flood goes only as
+ * fast as its CPU. */
+struct sim_node *sim_attacker_node(const struct sim_attack *a);
+bool sim_attacker_cpu_free(const struct sim_attack *a);
+uint64_t sim_attacker_craft_ns(const struct sim_attack *a);
+/* Record one attacker crypto operation (a crypto_ops row of its node). */
+void sim_attacker_crypto(struct sim_attack *a, enum isakmp_crypto_op op,
+                         const struct isakmp_crypto_cost *rep);
+
+/* conditions.c (scheduled link changes, named-message loss) */
 bool sim_conditions_schedule(struct sim_world *w);
+/* After the shim world is freed (its filters point into this). */
+void sim_conditions_free(struct sim_world *w);
 
 /* record.c */
 struct sim_record *sim_record_new(struct sim_world *w);
