@@ -3,6 +3,8 @@
  * another implementation, a paper, or Wireshark. */
 #include "cli.h"
 
+#include "keys_crack.h"
+
 #include "isakmp/cipher.h"
 #include "isakmp/keyschedule.h"
 #include "isakmp/prf.h"
@@ -27,6 +29,9 @@ static void usage(FILE *out)
         "                   [--sai HEX] [--idii HEX] [--idir HEX] [--msgid HEX [--last-block HEX]]\n"
         "                   [--protocol P --spi HEX --qm-ni HEX --qm-nr HEX [--gqm HEX]\n"
         "                    [--keymat-len N]] [--key-length BITS] [--wireshark]\n"
+        "       isakmp keys --crack-psk WORDLIST --hash HASH --ni HEX --nr HEX\n"
+        "                   --gxi HEX --gxr HEX --cky-i HEX --cky-r HEX --sai HEX\n"
+        "                   --idir HEX --hash-r HEX\n"
         "\n"
         "Computes the IKEv1 key schedule (RFC 2409 section 5 and Appendix B) from\n"
         "the given inputs and prints every intermediate as 'NAME = hex'.\n"
@@ -63,6 +68,23 @@ static void usage(FILE *out)
         "  --gqm HEX                      g(qm)^xy for KEYMAT with PFS\n"
         "  --keymat-len N                 KEYMAT bytes (default 2 PRF outputs, max 512)\n"
         "\n"
+        "dictionary attack on a pre-shared key (Aggressive Mode, RFC 2409 5.4):\n"
+        "  --crack-psk WORDLIST           try every line of WORDLIST ('-': stdin) as the\n"
+        "                                 PSK: SKEYID = prf(PSK, Ni_b | Nr_b), then\n"
+        "                                 HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I |\n"
+        "                                 SAi_b | IDir_b), compared with --hash-r; all of\n"
+        "                                 these are in clear in messages 1 and 2.  One\n"
+        "                                 process, two PRF calls per word.  A line is the\n"
+        "                                 whole key (without its \\n or \\r\\n); empty lines\n"
+        "                                 are skipped, lines over 1024 bytes or holding a\n"
+        "                                 NUL byte are skipped and named on stderr.\n"
+        "  --hash-r HEX                   the HASH_R payload body of message 2\n"
+        "  The other inputs as above (--auth, if given, must be psk).  Prints\n"
+        "  'FOUND <psk>' or 'NOT FOUND', then 'tried N words (...), skipped K lines';\n"
+        "  the rate (words/s) on stderr.  Exit status 0 found, 1 not found, 2 bad\n"
+        "  usage or unreadable WORDLIST.  scripts/am-psk-crack extracts the values\n"
+        "  from a capture and calls this.\n"
+        "\n"
         "output:\n"
         "  --wireshark       print only the ikev1_decryption_table line 'CKY-I,key'\n"
         "                    (tshark -o \"uat:ikev1_decryption_table:LINE\")\n"
@@ -76,7 +98,8 @@ static void usage(FILE *out)
         "      --ni 4654fdd74594982a --nr 3673e649... --gxi ... --gxr ... --gxy ... \\\n"
         "      --cky-i 7116900aa5c2880d --cky-r 047ad6f8b3d0abb7\n"
         "\n"
-        "exit status: 0 success, 1 the schedule failed (e.g. a weak DES key),\n"
+        "exit status (without --crack-psk): 0 success, 1 the schedule failed (e.g. a\n"
+        "weak DES key),\n"
         "2 bad usage (missing option, bad hex, unknown algorithm).\n");
 }
 
@@ -88,9 +111,9 @@ struct blob {
 };
 
 struct opts {
-    const char *auth, *hash, *cipher, *key_length, *psk_text, *protocol, *keymat_len;
+    const char *auth, *hash, *cipher, *key_length, *psk_text, *protocol, *keymat_len, *crack;
     struct blob psk, ni, nr, gxi, gxr, gxy, cky_i, cky_r, sai, idii, idir, msgid, last_block,
-        spi, qm_ni, qm_nr, gqm;
+        spi, qm_ni, qm_nr, gqm, hash_r;
     bool wireshark;
 };
 
@@ -140,7 +163,7 @@ static void free_blobs(struct opts *o)
 {
     struct blob *all[] = { &o->psk, &o->ni, &o->nr, &o->gxi, &o->gxr, &o->gxy, &o->cky_i,
                            &o->cky_r, &o->sai, &o->idii, &o->idir, &o->msgid, &o->last_block,
-                           &o->spi, &o->qm_ni, &o->qm_nr, &o->gqm };
+                           &o->spi, &o->qm_ni, &o->qm_nr, &o->gqm, &o->hash_r };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         isakmp_free_secret(all[i]->p, all[i]->len);
 }
@@ -153,13 +176,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
         TXTOPT("--auth", auth), TXTOPT("--hash", hash), TXTOPT("--prf", hash),
         TXTOPT("--cipher", cipher), TXTOPT("--key-length", key_length),
         TXTOPT("--psk-text", psk_text), TXTOPT("--protocol", protocol),
-        TXTOPT("--keymat-len", keymat_len),
+        TXTOPT("--keymat-len", keymat_len), TXTOPT("--crack-psk", crack),
         HEXOPT("--psk", psk), HEXOPT("--ni", ni), HEXOPT("--nr", nr), HEXOPT("--gxi", gxi),
         HEXOPT("--gxr", gxr), HEXOPT("--gxy", gxy), HEXOPT("--cky-i", cky_i),
         HEXOPT("--cky-r", cky_r), HEXOPT("--sai", sai), HEXOPT("--idii", idii),
         HEXOPT("--idir", idir), HEXOPT("--msgid", msgid), HEXOPT("--last-block", last_block),
         HEXOPT("--spi", spi), HEXOPT("--qm-ni", qm_ni), HEXOPT("--qm-nr", qm_nr),
-        HEXOPT("--gqm", gqm),
+        HEXOPT("--gqm", gqm), HEXOPT("--hash-r", hash_r),
 #undef HEXOPT
 #undef TXTOPT
     };
@@ -236,9 +259,55 @@ static int failed(const char *what, int st)
     return CLI_FAILED;
 }
 
+/* --crack-psk: the dictionary attack (keys_crack.c) on the given values. */
+static int crack(struct opts *o)
+{
+    if (o->auth && strcasecmp(o->auth, "psk"))
+        return cli_usage_error(SUB, "--crack-psk: only --auth psk has a key to guess");
+    const struct { bool given; const char *name; } unused[] = {
+        { o->psk.set || o->psk_text, "--psk/--psk-text (the key is what is searched)" },
+        { o->gxy.set, "--gxy" }, { o->idii.set, "--idii" }, { o->msgid.set, "--msgid" },
+        { o->last_block.set, "--last-block" }, { o->protocol || o->spi.set, "--protocol/--spi" },
+        { o->qm_ni.set || o->qm_nr.set || o->gqm.set || o->keymat_len, "Quick Mode options" },
+        { o->wireshark, "--wireshark" }, { o->cipher || o->key_length, "--cipher/--key-length" },
+    };
+    for (size_t i = 0; i < sizeof unused / sizeof unused[0]; i++)
+        if (unused[i].given)
+            return cli_usage_error(SUB, "--crack-psk does not use %s", unused[i].name);
+    if (!o->hash) return cli_usage_error(SUB, "missing --hash (md5, sha1, sha256, sha384, sha512)");
+    const struct isakmp_hash_desc *h = isakmp_hash_by_name(o->hash);
+    if (!h) return cli_usage_error(SUB, "--hash: unknown hash '%s'", o->hash);
+    int st;
+    if ((st = require(&o->ni, "--ni", "Ni_b of message 1"))) return st;
+    if ((st = require(&o->nr, "--nr", "Nr_b of message 2"))) return st;
+    if ((st = require(&o->gxi, "--gxi", "g^xi of message 1"))) return st;
+    if ((st = require(&o->gxr, "--gxr", "g^xr of message 2"))) return st;
+    if ((st = require(&o->cky_i, "--cky-i", "the initiator cookie"))) return st;
+    if ((st = require(&o->cky_r, "--cky-r", "the responder cookie"))) return st;
+    if ((st = require(&o->sai, "--sai", "SAi_b, the SA payload body of message 1"))) return st;
+    if ((st = require(&o->idir, "--idir", "IDir_b, the ID payload body of message 2"))) return st;
+    if ((st = require(&o->hash_r, "--hash-r", "HASH_R of message 2"))) return st;
+    if (o->cky_i.len != 8)
+        return cli_usage_error(SUB, "--cky-i: a cookie is 8 bytes (16 hex digits), got %zu", o->cky_i.len);
+    if (o->cky_r.len != 8)
+        return cli_usage_error(SUB, "--cky-r: a cookie is 8 bytes (16 hex digits), got %zu", o->cky_r.len);
+    struct keys_crack_input in = {
+        .hash = h->id,
+        .ni_b = ISAKMP_BYTES(o->ni.p, o->ni.len), .nr_b = ISAKMP_BYTES(o->nr.p, o->nr.len),
+        .gxi = ISAKMP_BYTES(o->gxi.p, o->gxi.len), .gxr = ISAKMP_BYTES(o->gxr.p, o->gxr.len),
+        .sai_b = ISAKMP_BYTES(o->sai.p, o->sai.len), .idir_b = ISAKMP_BYTES(o->idir.p, o->idir.len),
+        .hash_r = ISAKMP_BYTES(o->hash_r.p, o->hash_r.len),
+    };
+    memcpy(in.cky_i, o->cky_i.p, 8);
+    memcpy(in.cky_r, o->cky_r.p, 8);
+    return keys_crack_psk(o->crack, &in);
+}
+
 /* Everything after option parsing; o is valid. */
 static int run(struct opts *o)
 {
+    if (o->crack) return crack(o);
+    if (o->hash_r.set) return cli_usage_error(SUB, "--hash-r is for --crack-psk");
     if (!o->auth) return cli_usage_error(SUB, "missing --auth (psk, sig, pke or rpke)");
     if (!o->hash) return cli_usage_error(SUB, "missing --hash (md5, sha1, sha256, sha384, sha512)");
     if (!o->cipher) return cli_usage_error(SUB, "missing --cipher (e.g. aes128, 3des)");

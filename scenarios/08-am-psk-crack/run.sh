@@ -31,13 +31,29 @@ lib_say "strong PSK run"
 for which in weak strong; do
     pcap=$R/$which/08-am-psk-crack-wan-gateway.pcap
     t0=$(date +%s.%N)
-    out=$(ISAKMP=$ISAKMP scripts/am-psk-crack --jobs "$JOBS" "$pcap" "$R/wordlist.txt" 2>>"$R/crack.log") || true
+    out=$(ISAKMP=$ISAKMP scripts/am-psk-crack "$pcap" "$R/wordlist.txt" 2>>"$R/crack.log") || true
     t1=$(date +%s.%N)
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
     echo "$which $secs ${out%% *}" >> "$R/crack.dat"
-    echo "$which PSK: $out in $secs s ($JOBS jobs, $(nproc) cores)" >> "$R/crack.txt"
+    rate=$(sed -n 's/^isakmp keys: .*(\([0-9]*\) words\/s)$/\1/p' "$R/crack.log" | tail -n 1)
+    echo "$which PSK: $out in $secs s (whole script; isakmp keys --crack-psk: $rate words/s, one process)" >> "$R/crack.txt"
     lib_say "$which PSK: $out ($secs s)"
 done
+# The same candidates tried the way the first version of the tool did: one
+# `isakmp keys` process per word (the first 50 words of the dictionary).
+eval "$(ISAKMP=$ISAKMP scripts/am-psk-crack --show "$R/weak/08-am-psk-crack-wan-gateway.pcap" |
+        awk '{ gsub(/[-^]/, "", $1); print "V_" $1 "=" $2 }')"
+t0=$(date +%s.%N)
+head -n 50 "$R/wordlist.txt" | while IFS= read -r w; do
+    "$ISAKMP" keys --auth psk --hash "$V_hash" --cipher aes128 --psk-text "$w" --ni "$V_Ni_b" --nr "$V_Nr_b" \
+        --gxy 00 --cky-i "$V_CKYI" --cky-r "$V_CKYR" --gxi "$V_gxi" --gxr "$V_gxr" --sai "$V_SAi_b" \
+        --idir "$V_IDir_b" > /dev/null
+done
+t1=$(date +%s.%N)
+per_proc=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", 50 / (b - a) }')
+batch=$(sed -n 's/^isakmp keys: .*(\([0-9]*\) words\/s)$/\1/p' "$R/crack.log" | tail -n 1)
+printf '"one process per word" %s\n"isakmp keys --crack-psk" %s\n' "$per_proc" "$batch" > "$R/rate.dat"
+echo "rate: one isakmp keys process per word: $per_proc words/s (50 words); --crack-psk: $batch words/s" >> "$R/crack.txt"
 cat "$R/crack.txt"
-gnuplot -e "datafile='$R/crack.dat'; outfile='$R/08-am-psk-crack.png'; nwords=$nwords; caption='$(lib_caption "$DB" "$S/scenario.cfg" "$nwords-word dictionary, $JOBS jobs, $(nproc) cores")'" "$S/plot.gp"
+gnuplot -e "datafile='$R/crack.dat'; ratefile='$R/rate.dat'; outfile='$R/08-am-psk-crack.png'; nwords=$nwords; caption='$(lib_caption "$DB" "$S/scenario.cfg" "$nwords-word dictionary, isakmp keys --crack-psk, $(nproc) cores")'" "$S/plot.gp"
 lib_say "results: $R/crack.txt, $R/08-am-psk-crack.png"

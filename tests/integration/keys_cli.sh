@@ -71,6 +71,54 @@ expect_usage "missing input: exit 2, names it" "--gxy" --auth sig --hash sha1 --
 expect_usage "AES key length 100 refused" "aes" --auth psk --hash sha1 --cipher aes \
     --key-length 100 --psk 00
 
+# ---- --crack-psk: the dictionary attack on HASH_R --------------------------------
+# Chain 1's values; HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b)
+# is the same formula in Main and Aggressive Mode.  The key is at a known line.
+crack=(--hash sha1 --ni "$(field ni)" --nr "$(field nr)" --gxi "$(field g_xi)" --gxr "$(field g_xr)"
+       --cky-i "$(field cky_i)" --cky-r "$(field cky_r)" --sai "$(field sai_b)" --idir "$(field idr_b)"
+       --hash-r "$(field HASH_R)")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+long=$(printf 'x%.0s' $(seq 1 2000))
+# line 1 password, 2 empty, 3 "secret" (CRLF), 4 NUL byte (skipped), 5 2000 bytes
+# (skipped), 6 a near miss, 7 the key with a DOS line end, 8 after the key
+printf 'password\n\nsecret\r\nAA\000AA\n%s\n%s\n%s\r\nzzz\n' "$long" "${psk}x" "$psk" > "$tmp/words"
+out=$("$isakmp" keys --crack-psk "$tmp/words" "${crack[@]}" 2>"$tmp/err")
+rc=$?
+want="FOUND $psk
+tried 4 words (found at line 7 of $tmp/words), skipped 2 lines, 1 empty"
+if [ $rc -eq 0 ] && [ "$out" = "$want" ]; then ok "--crack-psk finds the key at line 7 after 4 words (CRLF, empty, NUL, overlong lines handled)"
+else not_ok "--crack-psk finds the key at line 7" "rc=$rc (want 0)" "got: $out" "want: $want"; fi
+if grep -q "words:4: skipped: holds a NUL byte" "$tmp/err" && grep -q "words:5: skipped: longer than 1024 bytes" "$tmp/err"; then
+    ok "--crack-psk names the skipped lines on stderr"
+else not_ok "--crack-psk names the skipped lines on stderr" "$(cat "$tmp/err")"; fi
+# the key absent: every word tried, exit 1
+tr -d '\r' < "$tmp/words" | grep -a -v -x -F "$psk" > "$tmp/absent"
+out=$("$isakmp" keys --crack-psk "$tmp/absent" "${crack[@]}" 2>/dev/null)
+rc=$?
+if [ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | head -n 1)" = "NOT FOUND" ] &&
+   printf '%s\n' "$out" | grep -q "^tried 4 words (all, to line 7 of "; then ok "--crack-psk: absent key, NOT FOUND after 4 words, exit 1"
+else not_ok "--crack-psk: absent key" "rc=$rc (want 1)" "$out"; fi
+# the last line without a newline, and standard input
+out=$(printf 'a\nb\n%s' "$psk" | "$isakmp" keys --crack-psk - "${crack[@]}" 2>/dev/null)
+rc=$?
+if [ $rc -eq 0 ] && [ "$(printf '%s\n' "$out" | head -n 1)" = "FOUND $psk" ] &&
+   printf '%s\n' "$out" | grep -q "^tried 3 words (found at line 3 of (stdin))"; then ok "--crack-psk - reads stdin; a last line without newline is tried"
+else not_ok "--crack-psk stdin / last line" "rc=$rc" "$out"; fi
+# one wrong byte of HASH_R: nothing matches
+hr=$(field HASH_R)
+last=${hr: -1}
+if [ "$last" = 0 ]; then bad_hr=${hr%?}1; else bad_hr=${hr%?}0; fi
+out=$("$isakmp" keys --crack-psk "$tmp/words" "${crack[@]:0:18}" --hash-r "$bad_hr" 2>/dev/null)
+rc=$?
+if [ $rc -eq 1 ]; then ok "--crack-psk: a changed HASH_R is not matched"; else not_ok "--crack-psk: a changed HASH_R" "rc=$rc" "$out"; fi
+expect_usage "--crack-psk: unreadable word list, exit 2" "cannot read" --crack-psk "$tmp/nonexistent" "${crack[@]}"
+expect_usage "--crack-psk: missing --hash-r" "--hash-r" --crack-psk "$tmp/words" "${crack[@]:0:18}"
+expect_usage "--crack-psk: HASH_R of the wrong length" "--hash-r" --crack-psk "$tmp/words" "${crack[@]:0:18}" --hash-r 0011
+expect_usage "--crack-psk: --psk-text refused" "--psk" --crack-psk "$tmp/words" "${crack[@]}" --psk-text x
+expect_usage "--crack-psk: --auth sig refused" "only --auth psk" --crack-psk "$tmp/words" "${crack[@]}" --auth sig
+expect_usage "--hash-r without --crack-psk" "--hash-r is for --crack-psk" "${args[@]}" --hash-r "$hr"
+
 "$isakmp" keys --help >/dev/null 2>&1 && ok "--help exits 0" || not_ok "--help exits 0"
 
 [ $fails -eq 0 ]
