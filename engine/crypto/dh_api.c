@@ -69,7 +69,7 @@ enum isakmp_dh_error isakmp_dh_generate(uint16_t group,
                                         struct isakmp_dh_key **out,
                                         struct isakmp_crypto_cost *rep)
 {
-    uint64_t t0 = isakmp_cpu_thread_ns();
+    uint64_t t0 = rep ? isakmp_cpu_thread_ns() : 0;   /* measured only when asked */
     enum isakmp_dh_error err = ISAKMP_DH_OK;
     struct isakmp_dh_key *k = NULL;
     const struct dh_group *g = dh_group_find(group);
@@ -106,7 +106,7 @@ enum isakmp_dh_error isakmp_dh_key_from_private(uint16_t group,
                                                 struct isakmp_dh_key **out,
                                                 struct isakmp_crypto_cost *rep)
 {
-    uint64_t t0 = isakmp_cpu_thread_ns();
+    uint64_t t0 = rep ? isakmp_cpu_thread_ns() : 0;   /* measured only when asked */
     enum isakmp_dh_error err;
     struct isakmp_dh_key *k = NULL;
     const struct dh_group *g = dh_group_find(group);
@@ -195,7 +195,7 @@ enum isakmp_dh_error isakmp_dh_compute(const struct isakmp_dh_key *k,
                                        const struct isakmp_cost_table *cost,
                                        struct isakmp_crypto_cost *rep)
 {
-    uint64_t t0 = isakmp_cpu_thread_ns();
+    uint64_t t0 = rep ? isakmp_cpu_thread_ns() : 0;   /* measured only when asked */
     if (shared_len)
         *shared_len = 0;
     if (!k || !shared || cap < k->g->info.shared_len) {

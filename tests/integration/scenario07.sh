@@ -6,15 +6,9 @@
 # and the population generator.
 # Usage: tests/integration/scenario07.sh BUILD_DIR   (run from the project root)
 B=${1:-build}
-ISAKMP=${ISAKMP:-$B/bin/isakmp}
+. "$(dirname "$0")/sim/common.sh"
 export ISAKMP
 S=scenarios/07-downgrade
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1${2:+: $2}"; fails=$((fails + 1)); }
-q() { sqlite3 "$1" "$2"; }
 ctr() { q "$1" "SELECT COALESCE(SUM(value), 0) FROM attack_counters WHERE counter = '$2'"; }
 to() { timeout -k 5 60 "$@"; }
 

@@ -10,13 +10,7 @@
 # and the attacker's busy fraction in `samples`.
 # Usage: tests/integration/sim_attacker_cpu.sh BUILD_DIR   (run from the project root)
 B=${1:-build}
-ISAKMP=${ISAKMP:-$B/bin/isakmp}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1${2:+: $2}"; fails=$((fails + 1)); }
-q() { sqlite3 "$1" "$2"; }
+. "$(dirname "$0")/sim/common.sh"
 within() { # value predicted percent
     awk -v v="$1" -v p="$2" -v pc="$3" 'BEGIN { d = v - p; if (d < 0) d = -d; exit !(v != "" && d <= p * pc / 100) }'
 }

@@ -4,13 +4,7 @@
 # the spoofed flood sent through the attacker's own stack (pcap counts).
 # Usage: tests/integration/sim_attacks.sh BUILD_DIR   (run from the project root)
 B=${1:-build}
-ISAKMP=${ISAKMP:-$B/bin/isakmp}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1${2:+: $2}"; fails=$((fails + 1)); }
-q() { sqlite3 "$1" "$2"; }
+. "$(dirname "$0")/sim/common.sh"
 ctr() { # db attack pattern -> sum of matching counters
     q "$1" "SELECT COALESCE(SUM(value), 0) FROM attack_counters WHERE attack = '$2' AND counter LIKE '$3'"
 }

@@ -5,13 +5,7 @@
 # with what the link parameters and the cost table predict.
 # Usage: tests/integration/sim_conditions.sh BUILD_DIR   (run from the project root)
 B=${1:-build}
-ISAKMP=${ISAKMP:-$B/bin/isakmp}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1${2:+: $2}"; fails=$((fails + 1)); }
-q() { sqlite3 "$1" "$2"; }
+. "$(dirname "$0")/sim/common.sh"
 run() { # cfg outdir
     timeout 120 "$ISAKMP" run "$1" --quiet --out "$2" >/dev/null 2>"$T/err" ||
         { notok "run $(basename "$1")" "$(cat "$T/err")"; return 1; }

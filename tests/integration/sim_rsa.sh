@@ -10,13 +10,7 @@
 # mistakes are refused with file:line.
 # Usage: tests/integration/sim_rsa.sh BUILD_DIR   (run from the project root)
 B=${1:-build}
-ISAKMP=${ISAKMP:-$B/bin/isakmp}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1${2:+: $2}"; fails=$((fails + 1)); }
-q() { sqlite3 "$1" "$2"; }
+. "$(dirname "$0")/sim/common.sh"
 KEYS=$(pwd)/scenarios/keys
 for k in gw peer other; do
     [ -r "$KEYS/$k.pem" ] && [ -r "$KEYS/$k.pub" ] || { notok "test keys" "missing $KEYS/$k.*"; exit 1; }

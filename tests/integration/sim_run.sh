@@ -5,13 +5,7 @@
 # the rate the cost table predicts, and cookies changing a flood's outcome.
 # Usage: tests/integration/sim_run.sh BUILD_DIR   (run from the project root)
 B=${1:-build}
-ISAKMP=${ISAKMP:-$B/bin/isakmp}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1${2:+: $2}"; fails=$((fails + 1)); }
-q() { sqlite3 "$1" "$2"; }
+. "$(dirname "$0")/sim/common.sh"
 
 # ---- a two-host scenario with round cost figures ---------------------------------
 costs='( { kind = "dh-generate"; group = "modp2048"; bits = 256; cost = "3ms"; },

@@ -23,35 +23,16 @@
 #include <string.h>
 
 static struct isakmp_message m1, m2, mx;   /* large: off the stack */
-static struct isakmp_rsa_key *key_a, *key_b, *key_c;
+static struct pair_rsa_keys keys;
+#define key_a (keys.a)
+#define key_b (keys.b)
+#define key_c (keys.c)
 
-static bool make_keys(void)
-{
-    if (key_a)
-        return true;
-    struct isakmp_drbg *r = isakmp_drbg_new((const uint8_t *)"base-rsa", 8, 1, 1);
-    bool ok = r && isakmp_rsa_key_generate(isakmp_drbg_random, r, 1024, &key_a) == 0 &&
-              isakmp_rsa_key_generate(isakmp_drbg_random, r, 1024, &key_b) == 0 &&
-              isakmp_rsa_key_generate(isakmp_drbg_random, r, 1024, &key_c) == 0;
-    isakmp_drbg_free(r);
-    return ok;
-}
+static bool make_keys(void) { return pair_rsa_keys(&keys); }
 
 static void setup(struct pair *p, struct isakmp_rsa_peer peers[2], const struct isakmp_rsa_key *b_sees_a)
 {
-    pair_setup(p, 14, 0, "unused", "unused");
-    p->p1a.auth = p->p1b.auth = ISAKMP_AUTH_RSA_SIG;
-    memset(peers, 0, 2 * sizeof *peers);
-    peers[0].addr = isakmp_addr_v4(10, 0, 0, 2, 500);
-    peers[0].key = key_b;
-    peers[1].addr = isakmp_addr_v4(10, 0, 0, 1, 500);
-    peers[1].key = b_sees_a;
-    p->ca.rsa_key = key_a;
-    p->ca.rsa_peers = &peers[0];
-    p->ca.n_rsa_peers = 1;
-    p->cb.rsa_key = key_b;
-    p->cb.rsa_peers = &peers[1];
-    p->cb.n_rsa_peers = 1;
+    pair_setup_rsa(p, &keys, peers, b_sees_a, ISAKMP_AUTH_RSA_SIG, 14, 0);
     p->cb.allow_base = p->cb.allow_auth_only = true;
 }
 
@@ -117,11 +98,7 @@ static void base_sig(void)
     CHECK_INT(memnet_count(p.net, p.b, ISAKMP_EV_SA_ESTABLISHED), 2);
     const struct isakmp_event *ev = memnet_last(p.net, p.b, ISAKMP_EV_SA_ESTABLISHED);
     REQUIRE(ev);
-    struct isakmp_phase1_keys ka, kb;
-    REQUIRE(isakmp_engine_phase1_keys(memnet_engine(p.net, p.a), pair_sa(&p, p.a, 1), &ka));
-    REQUIRE(isakmp_engine_phase1_keys(memnet_engine(p.net, p.b), pair_sa(&p, p.b, 1), &kb));
-    CHECK_MEM(ka.skeyid, ka.prf_len, kb.skeyid, kb.prf_len);
-    CHECK_MEM(ka.enc_key, ka.enc_key_len, kb.enc_key, kb.enc_key_len);
+    pair_check_phase1_keys(&p);
     struct isakmp_phase2_keys qa, qb;
     REQUIRE(isakmp_engine_phase2_keys(memnet_engine(p.net, p.a), pair_sa(&p, p.a, 2), 0, &qa));
     REQUIRE(isakmp_engine_phase2_keys(memnet_engine(p.net, p.b), pair_sa(&p, p.b, 2), 0, &qb));
@@ -270,8 +247,6 @@ int main(void)
     RUN(certs_auth_only);
     RUN(certs_base_other_ca);
     RUN(certs_auth_only_other_ca);
-    isakmp_rsa_key_free(key_a);
-    isakmp_rsa_key_free(key_b);
-    isakmp_rsa_key_free(key_c);
+    pair_rsa_keys_free(&keys);
     return check_summary();
 }

@@ -6,8 +6,9 @@
 # UDP 4500 (non-ESP marker) and negotiate ESP in UDP:
 #   natt-initiator   our initiator (side A, nat_t = on) -> charon responder
 #                    (B, encap = yes: charon "behind a NAT")
-#   natt-responder   charon initiator (B, encap = no) -> our responder (A,
-#                    nat_t = force: we "behind a NAT", so we send keepalives)
+#   natt-responder   charon initiator (B, encap = no; kernel-libipsec may make
+#                    charon fake its own NAT-D all the same) -> our responder
+#                    (A, nat_t = force: we "behind a NAT", so we send keepalives)
 #   reauth-by-charon charon renews its IKE_SA after 4 s (IKEv1: a new Main
 #                    Mode; charon 5.9 keeps the old one and its CHILD_SA until
 #                    they expire), our responder accepts, and a Quick Mode
@@ -102,9 +103,10 @@ if ix_charon_start b && ix_peer_start a; then
         ix_wait_log "$B/charon.log" 'CHILD_SA c\{[0-9]+\} established' 5
     ix_check "$label: we followed charon to 4500 (nat-address-changed)" \
         grep -q 'nat-address-changed .*local=10.9.0.1:4500' "$A/peer.log"
-    # (nat_peer: charon 5.9 as initiator here sends a NAT-D for itself that
-    # matches none of its addresses - 10.9.0.2, 127.0.0.1, 0.0.0.0 with
-    # ports 0/500/4500 checked - so either value is charon's doing)
+    # (nat_peer: charon with kernel-libipsec wants UDP encapsulation and may
+    # fake its own NAT-D even with encap = no - with our nat_t = "on" and no
+    # NAT its log says "faking NAT situation to enforce UDP encapsulation",
+    # while its NAT-D for our address matches ours - so either value)
     natt_checks "$label" responder 'nat_local=1 nat_peer=[01] nat_forced=1' 'remote host is behind NAT'
     sleep 2.2           # two keepalives at 1 s intervals
     wait "$wpid"

@@ -1,5 +1,8 @@
 /* Two-engine fixture (see pair.h). */
 #include "pair.h"
+#include "check.h"
+#include "isakmp/drbg.h"
+#include "isakmp/rsa.h"
 
 #include <string.h>
 
@@ -78,4 +81,52 @@ size_t pair_events_malformed(struct pair *p, int node)
             return i + 1;
     }
     return 0;
+}
+
+bool pair_rsa_keys(struct pair_rsa_keys *k)
+{
+    if (k->a)
+        return true;
+    struct isakmp_drbg *r = isakmp_drbg_new((const uint8_t *)"rsa", 3, 1, 1);
+    bool ok = r && isakmp_rsa_key_generate(isakmp_drbg_random, r, 1024, &k->a) == 0 &&
+              isakmp_rsa_key_generate(isakmp_drbg_random, r, 1024, &k->b) == 0 &&
+              isakmp_rsa_key_generate(isakmp_drbg_random, r, 1024, &k->c) == 0;
+    isakmp_drbg_free(r);
+    return ok;
+}
+
+void pair_rsa_keys_free(struct pair_rsa_keys *k)
+{
+    isakmp_rsa_key_free(k->a);
+    isakmp_rsa_key_free(k->b);
+    isakmp_rsa_key_free(k->c);
+    memset(k, 0, sizeof *k);
+}
+
+void pair_setup_rsa(struct pair *p, const struct pair_rsa_keys *k, struct isakmp_rsa_peer peers[2],
+                    const struct isakmp_rsa_key *b_sees_a, uint16_t auth, uint16_t group,
+                    uint16_t pfs)
+{
+    pair_setup(p, group, pfs, "unused", "unused");
+    p->p1a.auth = p->p1b.auth = auth;
+    memset(peers, 0, 2 * sizeof *peers);
+    peers[0].addr = isakmp_addr_v4(10, 0, 0, 2, 500);     /* A knows B's key */
+    peers[0].key = k->b;
+    peers[1].addr = isakmp_addr_v4(10, 0, 0, 1, 500);     /* B knows "A's" key */
+    peers[1].key = b_sees_a;
+    p->ca.rsa_key = k->a;
+    p->ca.rsa_peers = &peers[0];
+    p->ca.n_rsa_peers = 1;
+    p->cb.rsa_key = k->b;
+    p->cb.rsa_peers = &peers[1];
+    p->cb.n_rsa_peers = 1;
+}
+
+void pair_check_phase1_keys(struct pair *p)
+{
+    struct isakmp_phase1_keys ka, kb;
+    REQUIRE(isakmp_engine_phase1_keys(memnet_engine(p->net, p->a), pair_sa(p, p->a, 1), &ka));
+    REQUIRE(isakmp_engine_phase1_keys(memnet_engine(p->net, p->b), pair_sa(p, p->b, 1), &kb));
+    CHECK_MEM(ka.skeyid, ka.prf_len, kb.skeyid, kb.prf_len);
+    CHECK_MEM(ka.enc_key, ka.enc_key_len, kb.enc_key, kb.enc_key_len);
 }

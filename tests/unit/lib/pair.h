@@ -37,4 +37,23 @@ void pair_free(struct pair *p);
  * event index + 1, or 0. */
 size_t pair_events_malformed(struct pair *p, int node);
 
+/* Checks (lib/check.h) that A's and B's last phase-1 SAs have the same
+ * SKEYID and cipher key. */
+void pair_check_phase1_keys(struct pair *p);
+
+/* Three 1024-bit RSA keys (A's, B's, a stranger's), made once per process
+ * from a fixed seed; freed by pair_rsa_keys_free. */
+struct isakmp_rsa_key;
+struct pair_rsa_keys {
+    struct isakmp_rsa_key *a, *b, *c;
+};
+bool pair_rsa_keys(struct pair_rsa_keys *k);
+void pair_rsa_keys_free(struct pair_rsa_keys *k);
+/* pair_setup for RSA authentication `auth` on both sides: A holds k->a and
+ * knows B's key k->b; B holds k->b and takes b_sees_a for A's key.  peers
+ * must outlive the engines. */
+void pair_setup_rsa(struct pair *p, const struct pair_rsa_keys *k, struct isakmp_rsa_peer peers[2],
+                    const struct isakmp_rsa_key *b_sees_a, uint16_t auth, uint16_t group,
+                    uint16_t pfs);
+
 #endif
