@@ -36,6 +36,7 @@ IX_PIDS=()          # every background process we started (killed by pid)
 IX_NAME=""
 IX_DIR=""
 IX_NS_A="" IX_NS_B=""
+IX_NS_EXTRA=()      # further namespaces a test made (e.g. a NAT router), deleted on exit
 IX_FAILED=0
 
 ix_ok()   { echo "ok - $IX_NAME: $*"; }
@@ -80,6 +81,9 @@ ix_cleanup() {
     done
     [ -n "$IX_NS_A" ] && ip netns del "$IX_NS_A" 2>/dev/null
     [ -n "$IX_NS_B" ] && ip netns del "$IX_NS_B" 2>/dev/null
+    for p in "${IX_NS_EXTRA[@]}"; do
+        ip netns del "$p" 2>/dev/null
+    done
     if [ -n "$IX_DIR" ]; then
         if [ "${IX_KEEP:-0}" = 1 ]; then echo "# kept $IX_DIR"; else rm -rf "$IX_DIR"; fi
     fi
@@ -156,6 +160,8 @@ ix_if() { if [ "$1" = a ]; then echo "$IX_IF_A"; else echo "$IX_IF_B"; fi; }
 #   extra_conn=...              raw lines appended to the connection block
 #   encap=no|yes                yes: charon pretends a NAT (fake NAT-D), so both
 #                               sides float to 4500 and encapsulate ESP in UDP
+#   remote_addrs=...            where charon expects the other side (default: its
+#                               address; behind a real NAT: the router's, or %any)
 ix_charon_config() {
     local side=$1; shift
     local d="$IX_DIR/$side"
@@ -164,6 +170,7 @@ ix_charon_config() {
     local mode=main auth=psk proposals=aes128-sha1-modp2048 esp=aes128-sha1-modp2048
     local esp2="" psk=testsecret rekey_time=0 reauth_time=0 child_rekey=0 log=4
     local local_id=$me remote_id=$peer extra_conn="" child_life=0 encap=no
+    local remote_addrs=$peer
     local kv
     for kv in "$@"; do
         case "$kv" in
@@ -182,6 +189,7 @@ ix_charon_config() {
             remote_id=*) remote_id=${kv#*=} ;;
             extra_conn=*) extra_conn=${kv#*=} ;;
             encap=*) encap=${kv#*=} ;;
+            remote_addrs=*) remote_addrs=${kv#*=} ;;
             *) echo "ix_charon_config: unknown key $kv" >&2; return 1 ;;
         esac
     done
@@ -244,7 +252,7 @@ connections {
     version = 1
     aggressive = $aggressive
     local_addrs = $me
-    remote_addrs = $peer
+    remote_addrs = $remote_addrs
     proposals = $proposals
     rekey_time = ${rekey_time}s
     reauth_time = ${reauth_time}s
