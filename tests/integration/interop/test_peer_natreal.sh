@@ -211,6 +211,14 @@ nr_setup() {   # nr_setup [forward]: fresh network and NAT for one case
 }
 
 # ---- our initiator behind the source NAT -> charon responder ----------------
+# Both sides see that WE are behind the NAT: our log and charon's.
+nr_both_detect_nat() {
+    ix_check "$1: we detect that we are behind a NAT (local_behind_nat=1)" \
+        grep -q 'nat-detected .*nat_t=rfc3947 local_behind_nat=1 .*forced=0' "$A/peer.log"
+    ix_check "$1: charon detects it: \"remote host is behind NAT\"" \
+        grep -q 'remote host is behind NAT' "$B/charon.log"
+}
+
 label=nat-initiator
 nr_setup
 ix_charon_config b remote_addrs=%any
@@ -223,10 +231,7 @@ if ix_charon_start b && ix_peer_start a --verbose; then
     ix_check "$label: our Quick Mode established" ix_wait_log "$A/sa" "$P2" 8
     ix_check "$label: charon's CHILD_SA established" \
         ix_wait_log "$B/charon.log" 'CHILD_SA c\{[0-9]+\} established' 5
-    ix_check "$label: we detect that we are behind a NAT (local_behind_nat=1)" \
-        grep -q 'nat-detected .*nat_t=rfc3947 local_behind_nat=1 .*forced=0' "$A/peer.log"
-    ix_check "$label: charon detects it: \"remote host is behind NAT\"" \
-        grep -q 'remote host is behind NAT' "$B/charon.log"
+    nr_both_detect_nat "$label"
     ix_check "$label: our SA file: RFC 3947, nat_local=1, not forced, on 4500" \
         grep -Eq "sa=established phase=1 .*peer=$IX_ADDR_B:4500 .* nat_t=rfc3947 nat_local=1 nat_peer=[01] nat_forced=0 sport=4500 dport=4500" "$A/sa"
     # (nat_peer=1 although charon is not behind a NAT: charon 5.9 with
@@ -308,10 +313,7 @@ if ix_charon_start b && ix_peer_start a; then
     ix_check "$label: our Quick Mode established (responder)" ix_wait_log "$A/sa" "$P2" 8
     ix_check "$label: charon's CHILD_SA established" \
         ix_wait_log "$B/charon.log" 'CHILD_SA c\{[0-9]+\} established' 5
-    ix_check "$label: we detect that we are behind a NAT (local_behind_nat=1)" \
-        grep -q 'nat-detected .*nat_t=rfc3947 local_behind_nat=1 .*forced=0' "$A/peer.log"
-    ix_check "$label: charon detects it: \"remote host is behind NAT\"" \
-        grep -q 'remote host is behind NAT' "$B/charon.log"
+    nr_both_detect_nat "$label"
     ix_check "$label: our SA file: RFC 3947, nat_local=1, not forced, on 4500" \
         grep -Eq "sa=established phase=1 .*initiator=0 .* nat_t=rfc3947 nat_local=1 nat_peer=[01] nat_forced=0 sport=4500 dport=4500" "$A/sa"
     ix_check "$label: we followed charon to 4500 (nat-address-changed)" \
