@@ -10,10 +10,15 @@
  * with revised public key encryption (§5.3) the nonce is encrypted to
  * the RSA key and KE and ID with the cipher under Ne (ike_pke.c: one
  * cipher suite for every transform offered).  With signatures, optional
- * CR and CERT payloads (ike_cert.c): CR in 1 and 2, CERT in 2 and 3. */
+ * CR and CERT payloads (ike_cert.c): CR in 1 and 2, CERT in 2 and 3.
+ * A message 2 or 3 whose HASH/SIG does not verify is dropped and counted
+ * (config.auth_failures_max), the initiator keeping its DH key pair and
+ * nonce until message 2 authenticates: a forged or altered message 2
+ * does not stop the genuine one from completing the exchange. */
 #include "ike/ike.h"
 #include "ike/nat_t.h"
 #include "ike/ike_cert.h"
+#include "isakmp/secmem.h"
 
 #include <string.h>
 
@@ -47,6 +52,87 @@ static bool id_matches(const struct isakmp_identity *want, const struct isakmp_i
 static void established(struct fw_ctx *c)
 {
     ike_established(c);
+}
+
+/* A wrong HASH_R/SIG_R (message 2) or HASH_I/SIG_I (message 3) is only
+ * as good as a datagram anyone can forge or alter in the clear: dropped
+ * without a state change and counted, the exchange failing at
+ * config.auth_failures_max of them (isakmp/auth_failures.c), as in Main
+ * Mode.  Other notify types (no key for the peer's ID) stay fatal. */
+static bool auth_droppable(uint16_t n)
+{
+    return n == ISAKMP_N_AUTHENTICATION_FAILED || n == ISAKMP_N_INVALID_HASH_INFORMATION ||
+           n == ISAKMP_N_INVALID_SIGNATURE;
+}
+
+static enum fw_verdict drop_bad_auth(struct fw_ctx *c, uint16_t n)
+{
+    /* A key taken from the dropped message's CERT must not check the
+     * genuine one's SIG. */
+    ike_cert_sa_free(c->e, ike_of(c->sa));
+    c->reject = ISAKMP_REJECT_BAD_HASH;
+    c->notify = n;
+    return FW_DROP;
+}
+
+/* What message 2 changes before its HASH_R/SIG_R is checked, kept so a
+ * dropped one can be undone: our DH key pair stays (ike_compute_keys
+ * would free it), the keys derived from the forged values are wiped. */
+struct i_msg2_undo {
+    struct isakmp_p1_transform t;
+    bool have_t, peer_cr, peer_dpd;
+    uint8_t natt_variant, natt_vids;
+};
+
+static void i_msg2_save(const struct fw_ctx *c, struct i_msg2_undo *u)
+{
+    const struct ike_sa *k = ike_of(c->sa);
+    u->t = k->t;
+    u->have_t = k->have_t;
+    u->peer_cr = k->peer_cr;
+    u->peer_dpd = c->sa->peer_dpd;
+    u->natt_variant = c->sa->natt.variant;
+    u->natt_vids = c->sa->natt.peer_vids;
+}
+
+static enum fw_verdict i_msg2_drop(struct fw_ctx *c, const struct i_msg2_undo *u, uint16_t n)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    k->t = u->t;
+    k->have_t = u->have_t;
+    k->peer_cr = u->peer_cr;
+    c->sa->peer_dpd = u->peer_dpd;
+    c->sa->natt.variant = u->natt_variant;
+    c->sa->natt.peer_vids = u->natt_vids;
+    /* The peer's values of the dropped message go (memory as before). */
+    fw_free(c->e, k->gxr);
+    fw_free(c->e, k->nr);
+    k->gxr = k->nr = NULL;
+    k->gxr_len = k->nr_len = 0;
+    k->keys = false;
+    isakmp_wipe(k->skeyid, sizeof k->skeyid);
+    isakmp_wipe(k->skeyid_d, sizeof k->skeyid_d);
+    isakmp_wipe(k->skeyid_a, sizeof k->skeyid_a);
+    isakmp_wipe(k->skeyid_e, sizeof k->skeyid_e);
+    isakmp_wipe(k->enc_key, sizeof k->enc_key);
+    return drop_bad_auth(c, n);     /* (the IV is restored by the framework) */
+}
+
+/* g^xy and the phase-1 keys, our key pair kept (freed once message 2
+ * authenticates). */
+static enum fw_verdict i_keys(struct fw_ctx *c)
+{
+    struct ike_sa *k = ike_of(c->sa);
+    uint8_t gxy[IKE_MAX_DH];
+    size_t gxy_len = 0;
+    bool ok = k->dh && ike_dh_shared(c->e, k->dh, k->gxr, k->gxr_len, gxy, &gxy_len);
+    if (!ok) {
+        isakmp_wipe(gxy, sizeof gxy);
+        return ike_fail(c, ISAKMP_FAIL_BAD_KE, ISAKMP_N_INVALID_KEY_INFORMATION);
+    }
+    ok = ike_derive_phase1(c, gxy, gxy_len);
+    isakmp_wipe(gxy, sizeof gxy);
+    return ok ? FW_OK : ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
 }
 
 enum fw_verdict ike_aggressive_initiate(struct fw_ctx *c)
@@ -182,6 +268,8 @@ static enum fw_verdict r_msg1(struct fw_ctx *c)
 static enum fw_verdict i_msg2(struct fw_ctx *c)
 {
     struct ike_sa *k = ike_of(c->sa);
+    struct i_msg2_undo undo;
+    i_msg2_save(c, &undo);
     ike_note_vendor_ids(c->sa, c->m);
     ike_natt_note_vids(c);
     const struct isakmp_payload *sa = fw_msg_find(c->m, ISAKMP_PL_SA, 0);
@@ -216,14 +304,19 @@ static enum fw_verdict i_msg2(struct fw_ctx *c)
         return ike_fail(c, ISAKMP_FAIL_ID, ISAKMP_N_INVALID_ID_INFORMATION);
     if (!rev && !ike_keep(c->e, &k->gxr, &k->gxr_len, ke->body.p, ke->body.len))
         return ike_fail(c, ISAKMP_FAIL_LOCAL, 0);
-    enum fw_verdict v = ike_compute_keys(c);
+    enum fw_verdict v = i_keys(c);
     if (v != FW_OK)
         return v;
     enum isakmp_fail_reason why;
     if ((n = ike_cert_take(c, &why)) != 0)
         return ike_fail(c, why, n);
     if ((n = ike_check_auth(c, false, idb, idb_len)) != 0)
-        return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
+        return auth_droppable(n) ? i_msg2_drop(c, &undo, n)
+                                 : ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID
+                                                                                    : ISAKMP_FAIL_AUTH, n);
+    /* Authenticated: our private value is no longer needed. */
+    ike_dh_free(c->e, k->dh);
+    k->dh = NULL;
     if ((n = ike_natt_check_natd(c, c->to, c->from)) != 0)
         return ike_fail(c, ISAKMP_FAIL_MALFORMED, n);
     uint8_t buf[FW_MAX_MSG], myid[IKE_ID_BODY_MAX];
@@ -254,6 +347,8 @@ static enum fw_verdict r_msg3(struct fw_ctx *c)
     if (n)
         return ike_fail(c, why, n);
     n = ike_check_auth(c, true, id, id_len);
+    if (n && auth_droppable(n))
+        return drop_bad_auth(c, n);
     if (n)
         return ike_fail(c, n == ISAKMP_N_INVALID_ID_INFORMATION ? ISAKMP_FAIL_ID : ISAKMP_FAIL_AUTH, n);
     struct isakmp_addr orig_local, orig_peer;      /* message 3 may come from 4500 */

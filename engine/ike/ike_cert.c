@@ -14,17 +14,19 @@
 #define IKE_MAX_PEER_CERTS 8     /* CERT payloads we look at */
 
 struct ike_cert_engine {
-    uint8_t *cert;               /* ours, DER (malloc) */
+    uint8_t *cert;               /* ours, DER (counted) */
     size_t cert_len;
     struct x509v_anchors *anchors;
+    size_t anchors_charge;       /* GnuTLS memory: counted by an estimate */
 };
 
 void ike_cert_engine_free(struct isakmp_engine *e, struct ike_cert_engine *st)
 {
     if (!st)
         return;
-    free(st->cert);
+    fw_free(e, st->cert);
     x509v_anchors_free(st->anchors);
+    e->mem -= st->anchors_charge;
     fw_free(e, st);
 }
 
@@ -41,10 +43,19 @@ bool ike_cert_engine_init(struct isakmp_engine *e, struct ike_cert_engine **out)
     struct ike_cert_engine *st = fw_alloc(e, sizeof *st);
     if (!st)
         return false;
-    bool ok = (!cert || x509v_to_der(cert, cert_len, &st->cert, &st->cert_len) == X509V_OK) &&
+    uint8_t *der = NULL;
+    bool ok = (!cert || x509v_to_der(cert, cert_len, &der, &st->cert_len) == X509V_OK) &&
+              (!der || (st->cert = fw_memdup(e, der, st->cert_len)) != NULL) &&
               (!ca || x509v_anchors_load(ca, ca_len, &st->anchors) == X509V_OK) &&
               /* Fail closed: anchors need a time to check dates against. */
               (!ca || cfg->cert_time_base || cfg->cert_no_dates);
+    free(der);                   /* (a public certificate: no wipe needed) */
+    if (st->anchors) {
+        /* The trust list keeps each anchor parsed: about twice its DER,
+         * which the PEM/DER input bounds. */
+        st->anchors_charge = 2 * ca_len + 512;
+        e->mem += st->anchors_charge;
+    }
     if (!ok) {
         ike_cert_engine_free(e, st);
         return false;
@@ -147,8 +158,9 @@ uint16_t ike_cert_take(struct fw_ctx *c, enum isakmp_fail_reason *why)
     struct isakmp_rsa_key *key = NULL;
     if (isakmp_rsa_key_load(certs[0], lens[0], &key, NULL, 0) != ISAKMP_RSA_OK)
         return refuse(why, ISAKMP_FAIL_CERT_INVALID, ISAKMP_N_INVALID_CERTIFICATE);
-    isakmp_rsa_key_free(k->cert_key);
+    ike_cert_sa_free(c->e, k);
     k->cert_key = key;
+    c->e->mem += ike_cert_key_charge(key);
     return 0;
 }
 
@@ -158,8 +170,18 @@ bool ike_cert_expected(const struct isakmp_engine *e)
     return st && st->anchors;
 }
 
-void ike_cert_sa_free(struct ike_sa *k)
+size_t ike_cert_key_charge(const struct isakmp_rsa_key *key)
 {
+    /* The struct (public and private halves of nettle's key: 9 mpz and
+     * two sizes) with malloc's overhead, and n and e in GMP limbs. */
+    return key ? 256 + 2 * isakmp_rsa_key_size(key) : 0;
+}
+
+void ike_cert_sa_free(struct isakmp_engine *e, struct ike_sa *k)
+{
+    if (!k->cert_key)
+        return;
+    e->mem -= ike_cert_key_charge(k->cert_key);
     isakmp_rsa_key_free(k->cert_key);
     k->cert_key = NULL;
 }

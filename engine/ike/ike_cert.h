@@ -36,7 +36,13 @@ uint16_t ike_cert_take(struct fw_ctx *c, enum isakmp_fail_reason *why);
 /* True when trust anchors are configured: a peer may prove its key
  * with a CERT later in the exchange. */
 bool ike_cert_expected(const struct isakmp_engine *e);
-/* Free the per-SA certificate state (the peer's key). */
-void ike_cert_sa_free(struct ike_sa *k);
+/* Free the per-SA certificate state (the peer's key, and its charge in
+ * the engine's memory count). */
+void ike_cert_sa_free(struct isakmp_engine *e, struct ike_sa *k);
+/* Bytes a peer's key from its certificate is counted for: it lives in
+ * malloc/GMP memory (struct and limbs), so an estimate, like DH keys'.
+ * Nothing else of a certificate is kept: the CERT payloads are parsed
+ * and verified (GnuTLS objects made and freed) within ike_cert_take. */
+size_t ike_cert_key_charge(const struct isakmp_rsa_key *key);
 
 #endif

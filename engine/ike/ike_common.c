@@ -58,7 +58,7 @@ void ike_sa_free(struct isakmp_engine *e, struct fw_sa *sa)
     fw_free(e, k->ni);
     fw_free(e, k->nr);
     ike_cbc_key_free(e, k->cbc);
-    ike_cert_sa_free(k);
+    ike_cert_sa_free(e, k);
     fw_free(e, k);     /* wiped: SKEYID*, nonces */
     sa->kx = NULL;
 }
@@ -192,21 +192,27 @@ void ike_established(struct fw_ctx *c)
     fw_sa_established(c, &k->t);
     if (k->life_shortened && !c->sa->initiator) {
         /* RFC 2407 §4.5.4 for the ISAKMP SA: a protected Informational
-         * RESPONDER-LIFETIME with our (shorter) value. */
-        uint8_t spi[16], attrs[10];
+         * RESPONDER-LIFETIME with our (shorter) values: a Life Type
+         * (basic) then a Life Duration (variable, 4 bytes) for seconds
+         * and for kilobytes, each when the SA has one. */
+        uint8_t spi[16], data[24];
+        size_t len = 0;
         memcpy(spi, c->sa->cky_i, 8);
         memcpy(spi + 8, c->sa->cky_r, 8);
-        isakmp_put16(attrs, 0x8000 | ISAKMP_IKE_LIFE_TYPE);
-        isakmp_put16(attrs + 2, ISAKMP_LIFE_SECONDS);
-        isakmp_put16(attrs + 4, ISAKMP_IKE_LIFE_DURATION);
-        isakmp_put16(attrs + 6, 4);
-        uint8_t life[4];
-        isakmp_put32(life, k->t.life_seconds);
-        uint8_t data[12];
-        memcpy(data, attrs, 8);
-        memcpy(data + 8, life, 4);
+        const uint32_t life[2] = { k->t.life_seconds, k->t.life_kbytes };
+        const uint16_t kind[2] = { ISAKMP_LIFE_SECONDS, ISAKMP_LIFE_KILOBYTES };
+        for (int i = 0; i < 2; i++) {
+            if (!life[i])
+                continue;
+            isakmp_put16(data + len, 0x8000 | ISAKMP_IKE_LIFE_TYPE);
+            isakmp_put16(data + len + 2, kind[i]);
+            isakmp_put16(data + len + 4, ISAKMP_IKE_LIFE_DURATION);
+            isakmp_put16(data + len + 6, 4);
+            isakmp_put32(data + len + 8, life[i]);
+            len += 12;
+        }
         fw_info_send_notify(c->e, c->sa, ISAKMP_N_RESPONDER_LIFETIME, ISAKMP_PROTO_ISAKMP,
-                            spi, 16, data, 12);
+                            spi, 16, data, len);
         k->life_shortened = false;
     }
 }

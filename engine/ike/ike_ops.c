@@ -113,7 +113,8 @@ static bool phase1_keys(const struct fw_sa *sa, struct isakmp_phase1_keys *out)
 }
 
 /* RESPONDER-LIFETIME for our ISAKMP SA (RFC 2407 §4.5.4, attributes of
- * RFC 2409 App. A): take the peer's shorter lifetime. */
+ * RFC 2409 App. A): take the peer's shorter lifetimes, seconds and
+ * kilobytes. */
 static void status_notify(struct isakmp_engine *e, struct fw_sa *sa, uint16_t type,
                           uint8_t protocol, const uint8_t *spi, size_t spi_len,
                           const uint8_t *data, size_t len)
@@ -130,6 +131,14 @@ static void status_notify(struct isakmp_engine *e, struct fw_sa *sa, uint16_t ty
             type_seen = a.value;
         else if (a.type == ISAKMP_IKE_LIFE_DURATION && a.value_fits && type_seen == ISAKMP_LIFE_SECONDS)
             fw_sa_shorten_life(e, sa, a.value);
+        else if (a.type == ISAKMP_IKE_LIFE_DURATION && a.value_fits && a.value &&
+                 type_seen == ISAKMP_LIFE_KILOBYTES &&
+                 (!sa->chosen.life_kbytes || a.value < sa->chosen.life_kbytes)) {
+            /* Only ever smaller; the bytes already protected count (a
+             * limit already passed acts at the next timeout). */
+            sa->chosen.life_kbytes = a.value;
+            fw_sa_count_protected(e, sa, 0);
+        }
     }
 }
 

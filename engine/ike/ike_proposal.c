@@ -135,6 +135,12 @@ uint16_t ike_choose_p1(const struct isakmp_engine *e, const uint8_t *sa_body, si
                 t.life_seconds = max;
                 *shortened = true;
             }
+            /* Kilobytes: unstated means no limit at all. */
+            uint32_t max_kb = e->cfg.max_p1_life_kbytes;
+            if (max_kb && (!t.life_kbytes || t.life_kbytes > max_kb)) {
+                t.life_kbytes = max_kb;
+                *shortened = true;
+            }
             *out = t;
             *prop_no = prop.number;
             *raw_xf = xf.raw;

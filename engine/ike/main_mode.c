@@ -136,7 +136,8 @@ static enum fw_verdict check_id_hash(struct fw_ctx *c, bool peer_is_initiator)
         /* A wrong HASH/SIG: dropped without a state change and counted;
          * the exchange fails at config.auth_failures_max of them
          * (isakmp/auth_failures.c) - one altered datagram must not end
-         * it. */
+         * it.  Nor may a key from its CERT check the genuine one. */
+        ike_cert_sa_free(c->e, k);
         c->reject = ISAKMP_REJECT_BAD_HASH;
         c->notify = n;
         return FW_DROP;

@@ -11,8 +11,9 @@
  *
  * What counts, and why only that: in phase 1 before the SA is up, a
  * message that does not decrypt or whose HASH/SIG is wrong (it used to
- * be fatal at once); under an established SA only a wrong hash, which
- * takes the SA's keys to produce - garbage that does not even decrypt
+ * be fatal at once), Aggressive Mode's clear messages 2 and 3
+ * included; under an established SA only a wrong hash, which takes the
+ * SA's keys to produce - garbage that does not even decrypt
  * was always dropped silently there, and counting it would let anyone
  * who sees the cookies end exchanges.
  *
@@ -51,8 +52,13 @@ bool fw_auth_failure(struct fw_ctx *c, struct fw_xchg *x, uint16_t notify)
      * does); the peer counts it (fw_auth_failure_notify) and goes on
      * retransmitting.  Under an established SA a protected error Notify
      * ends every exchange the peer waits for: only the final failure is
-     * announced there. */
-    if (notify && x == sa->p1x && sa->state != FW_SA_ESTABLISHED)
+     * announced there.  Nor for a clear message (Aggressive Mode's
+     * HASH_R / HASH_I): the peer cannot count a Notify about a message
+     * of its own that was not encrypted (informational.c ends its
+     * exchange on it), and anyone can forge such messages - only the
+     * final failure is announced. */
+    bool clear = c->m && !(c->m->w.hdr.flags & ISAKMP_FLAG_E);
+    if (notify && x == sa->p1x && sa->state != FW_SA_ESTABLISHED && !clear)
         fw_info_send_clear(e, sa->cky_i, sa->cky_r, &sa->local, &sa->peer, notify);
     return false;
 }

@@ -9,6 +9,11 @@
 
 static const uint8_t zero8[8];
 
+/* What duplicate detection compares: SHA-256 of the datagram, truncated
+ * to 128 bits - an attacker who crafts messages cannot make one collide
+ * with the peer's last (a keyed hash would do as well, not better).
+ * Computed once per datagram: the duplicate check passes its result on
+ * to run_step. */
 static void digest(const uint8_t *b, size_t len, uint8_t out[16])
 {
     struct sha256_ctx h;
@@ -96,10 +101,12 @@ static bool open_message(struct isakmp_engine *e, struct fw_sa *sa, struct fw_ms
 }
 
 /* Run the step for message m on exchange x.  `fresh`: x was created for
- * this message (destroyed again when the message is not accepted). */
+ * this message (destroyed again when the message is not accepted).
+ * `rx_digest`: the message's digest when already computed, else NULL. */
 static void run_step(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
                      struct fw_xchg *x, struct fw_msg *m, bool fresh,
-                     const struct isakmp_addr *from, const struct isakmp_addr *to)
+                     const struct isakmp_addr *from, const struct isakmp_addr *to,
+                     const uint8_t *rx_digest)
 {
     uint8_t plain[FW_MAX_MSG];
     uint8_t iv_next[16], iv_saved[16];
@@ -146,7 +153,10 @@ static void run_step(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
         x->iv_len = e->kx->block_size(sa);
     }
     x->last_rx_no = no;
-    digest(m->w.raw.p, m->w.raw.len, x->rx_digest);
+    if (rx_digest)
+        memcpy(x->rx_digest, rx_digest, 16);
+    else
+        digest(m->w.raw.p, m->w.raw.len, x->rx_digest);
     x->have_rx_digest = true;
     x->awaiting = false;
     emit_message(e, ISAKMP_EV_MESSAGE_RECEIVED, x, m, no, false, from);
@@ -178,8 +188,10 @@ static void run_step(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa,
     why = c.reject ? c.reject : ISAKMP_REJECT_BAD_HASH;
     uint16_t said = c.notify;
     c.notify = 0;
-    if (why == ISAKMP_REJECT_BAD_HASH && (m->w.hdr.flags & ISAKMP_FLAG_E)) {
-        /* A wrong HASH/SIG in an encrypted message: counted, the
+    if (why == ISAKMP_REJECT_BAD_HASH &&
+        ((m->w.hdr.flags & ISAKMP_FLAG_E) || (x->def->phase == 1 && !fresh))) {
+        /* A wrong HASH/SIG in an encrypted message, or in a clear one of
+         * phase 1 (Aggressive Mode HASH_R / HASH_I): counted, the
          * exchange fails at auth_failures_max (auth_failures.c). */
         bool p1 = x->def->phase == 1;
         fw_event_reject(e, why, m->w.hdr.exchange, m->w.raw.len, from);
@@ -274,7 +286,7 @@ static bool stateless_resume(struct isakmp_engine *e, uint64_t now, struct fw_ms
     x->last_rx_no = 1;      /* messages 1 and 2 happened, statelessly */
     x->last_tx_no = 2;
     fw_emit_exchange(e, x, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_FAIL_NONE, 0);
-    run_step(e, now, sa, x, m, true, from, to);
+    run_step(e, now, sa, x, m, true, from, to, NULL);
     return true;
 }
 
@@ -320,12 +332,13 @@ static void new_responder(struct isakmp_engine *e, uint64_t now, struct fw_msg *
         return;
     }
     fw_emit_exchange(e, x, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_FAIL_NONE, 0);
-    run_step(e, now, sa, x, m, true, from, to);
+    run_step(e, now, sa, x, m, true, from, to, NULL);
 }
 
 static void phase2(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa, struct fw_msg *m,
                    const struct fw_exchange_def *def,
-                   const struct isakmp_addr *from, const struct isakmp_addr *to)
+                   const struct isakmp_addr *from, const struct isakmp_addr *to,
+                   const uint8_t *rx_digest)
 {
     if (sa->state != FW_SA_ESTABLISHED || m->w.hdr.msgid == 0 || !(m->w.hdr.flags & ISAKMP_FLAG_E)) {
         fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->w.hdr.exchange, m->w.raw.len, from);
@@ -360,20 +373,21 @@ static void phase2(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa, stru
             return;
         }
         size_t before = e->stats.rejected;
-        run_step(e, now, sa, x, m, true, from, to);
+        run_step(e, now, sa, x, m, true, from, to, NULL);
         if (e->stats.rejected == before && fw_xchg_find(sa, m->w.hdr.msgid) == x)
             fw_emit_exchange(e, x, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_FAIL_NONE, 0);
         return;
     }
-    run_step(e, now, sa, x, m, false, from, to);
+    run_step(e, now, sa, x, m, false, from, to, rx_digest);
 }
 
 /* A message for an exchange we have: a duplicate is answered from the
- * cache, a message after completion is a replay. True when handled. */
+ * cache, a message after completion is a replay. True when handled;
+ * d gets the message's digest either way. */
 static bool duplicate_or_replay(struct isakmp_engine *e, struct fw_xchg *x,
-                                const struct fw_msg *m, const struct isakmp_addr *from)
+                                const struct fw_msg *m, const struct isakmp_addr *from,
+                                uint8_t d[16])
 {
-    uint8_t d[16];
     digest(m->w.raw.p, m->w.raw.len, d);
     /* A finished exchange whose cached reply is gone (lingering over)
      * answers nothing: its last message again is a replay. */
@@ -419,26 +433,28 @@ static void fw_recv_sa(struct isakmp_engine *e, uint64_t now, struct fw_sa *sa, 
             fw_event_reject(e, ISAKMP_REJECT_UNEXPECTED, m->w.hdr.exchange, len, from);
             return;
         }
-        if (duplicate_or_replay(e, x, m, from))
+        uint8_t d[16];
+        if (duplicate_or_replay(e, x, m, from, d))
             return;
         if (x->initiator && memcmp(sa->cky_r, zero8, 8) == 0) {
             /* Message 2 gives CKY-R; undone if the message is dropped. */
             fw_sa_set_cky_r(e, sa, m->w.hdr.cky_r);
             size_t before = e->stats.rejected;
             isakmp_handle h = sa->handle;      /* sa may be gone after the step */
-            run_step(e, now, sa, x, m, false, from, to);
+            run_step(e, now, sa, x, m, false, from, to, d);
             struct fw_sa *still = fw_sa_by_handle(e, h);
             if (still && e->stats.rejected != before && still->p1x && still->p1x->last_rx_no == 0)
                 memset(still->cky_r, 0, 8);
             return;
         }
-        run_step(e, now, sa, x, m, false, from, to);
+        run_step(e, now, sa, x, m, false, from, to, d);
         return;
     }
     struct fw_xchg *x = fw_xchg_find(sa, m->w.hdr.msgid);
-    if (x && duplicate_or_replay(e, x, m, from))
+    uint8_t d[16];
+    if (x && duplicate_or_replay(e, x, m, from, d))
         return;
-    phase2(e, now, sa, m, def, from, to);
+    phase2(e, now, sa, m, def, from, to, x ? d : NULL);
 }
 
 void fw_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *bytes, size_t len,
@@ -501,8 +517,8 @@ void fw_recv(struct isakmp_engine *e, uint64_t now, const uint8_t *bytes, size_t
          * authenticates (processed with the new addresses; undone when
          * it is rejected). */
         struct isakmp_addr saved[2];
-        /* Encrypted, or Aggressive Mode message 3 (its HASH_I is checked
-         * and a wrong one ends the exchange). */
+        /* Encrypted, or Aggressive Mode message 3 (its HASH_I is checked;
+         * a wrong one is rejected, and the addresses restored). */
         bool authenticated = (m.w.hdr.flags & ISAKMP_FLAG_E) ||
                              (def && def->phase == 1 && sa->state == FW_SA_HALF_OPEN &&
                               !sa->initiator && sa->exchange_type == ISAKMP_XCHG_AGGRESSIVE);

@@ -183,9 +183,16 @@ static void bad_hash_r(void)
     msg[ho] ^= 0x80;
     memnet_inject(p.net, msg, m2->len, &m2->from, &m2->to);
     memnet_run(p.net, memnet_now(p.net) + 120 * SEC);
-    check_failed(&p, p.a, ISAKMP_FAIL_AUTH, ISAKMP_N_AUTHENTICATION_FAILED);
-    check_failed(&p, p.b, ISAKMP_FAIL_PEER_NOTIFY, ISAKMP_N_AUTHENTICATION_FAILED);
-    check_baseline(&p, m);
+    /* One altered message 2 is dropped and counted (as a wrong HASH in
+     * Main Mode): B's retransmission completes the exchange.  A wrong
+     * key failing after config.auth_failures_max: test_engine_tamper.c. */
+    CHECK_INT(memnet_count(p.net, p.a, ISAKMP_EV_EXCHANGE_FAILED), 0);
+    CHECK_INT(memnet_count(p.net, p.a, ISAKMP_EV_SA_ESTABLISHED), 1);
+    CHECK_INT(memnet_count(p.net, p.b, ISAKMP_EV_SA_ESTABLISHED), 1);
+    struct isakmp_stats sa;
+    isakmp_engine_stats(memnet_engine(p.net, p.a), &sa);
+    CHECK_INT(sa.auth_failures, 1);
+    (void)m;
     pair_free(&p);
 }
 

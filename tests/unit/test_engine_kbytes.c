@@ -2,7 +2,8 @@
  * reports (isakmp_engine_sa_traffic), phase-1 SAs by the ISAKMP messages
  * protected under them.  The soft limit rekeys, the hard limit expires
  * the SA on both sides (end ISAKMP_END_KILOBYTES) with a Delete; a
- * responder's smaller maximum is announced with RESPONDER-LIFETIME. */
+ * responder's smaller maximum (phase 2: max_p2_life_kbytes, phase 1:
+ * max_p1_life_kbytes) is announced with RESPONDER-LIFETIME and adopted. */
 #include "lib/check.h"
 #include "lib/pair.h"
 
@@ -219,11 +220,94 @@ static void phase1_kbytes_from_protected_messages(void)
     pair_free(&p);
 }
 
+/* The last phase-1 SA_ESTABLISHED event of a node. */
+static const struct isakmp_event *p1_up(struct pair *p, int node)
+{
+    const struct isakmp_event *evs, *last = NULL;
+    size_t k = memnet_events(p->net, node, &evs);
+    for (size_t i = 0; i < k; i++)
+        if (evs[i].type == ISAKMP_EV_SA_ESTABLISHED && evs[i].u.sa.phase == 1)
+            last = &evs[i];
+    return last;
+}
+
+/* Phase 1 with a kilobyte lifetime offered (`offer`, 0: none stated)
+ * above the responder's config.max_p1_life_kbytes: B cuts it to 4 KiB
+ * and announces it with RESPONDER-LIFETIME; A adopts it, so A's own
+ * count of the protected ISAKMP bytes reaches the soft and hard limits
+ * of 4 KiB, not of what it offered. */
+static void phase1_responder_lifetime(uint32_t offer)
+{
+    struct pair p;
+    pair_setup(&p, 19, 0, "k", "k");
+    p.p1a.life_kbytes = p.p1b.life_kbytes = offer;
+    p.cb.max_p1_life_kbytes = 4;
+    REQUIRE(pair_start(&p));
+    REQUIRE(pair_initiate(&p, ISAKMP_XCHG_IDPROT, false));
+    memnet_run(p.net, memnet_now(p.net) + 10 * SEC);
+    const struct isakmp_event *a = p1_up(&p, p.a), *b = p1_up(&p, p.b);
+    REQUIRE(a && b);
+    CHECK_INT(b->u.sa.p1.life_kbytes, 4);
+    CHECK_INT(a->u.sa.p1.life_kbytes, offer);         /* what was agreed in message 2 */
+    CHECK_INT(b->u.sa.p1.life_seconds, 3600);         /* the seconds offered were fine */
+    /* The announcement: one protected RESPONDER-LIFETIME for the ISAKMP SA. */
+    const struct isakmp_event *n = memnet_last(p.net, p.a, ISAKMP_EV_NOTIFY_RECEIVED);
+    REQUIRE(n);
+    CHECK_INT(n->u.notify.type, ISAKMP_N_RESPONDER_LIFETIME);
+    CHECK_INT(n->u.notify.protocol, ISAKMP_PROTO_ISAKMP);
+    CHECK(n->u.notify.protected_);
+    /* A counts against 4 KiB: soft limit (90 %) within a few Notifies of
+     * 500 bytes, then expiry; without adoption (100 KiB offered, or no
+     * limit) neither would come. */
+    isakmp_handle sa = pair_sa(&p, p.a, 1);
+    struct isakmp_engine *ea = memnet_engine(p.net, p.a);
+    uint8_t data[500];
+    memset(data, 0x5a, sizeof data);
+    unsigned sent = 0;
+    while (count_sa(&p, p.a, ISAKMP_EV_SA_EXPIRED, 1, 0) == 0 && sent < 20 &&
+           isakmp_engine_notify(ea, memnet_now(p.net), sa, 40000, data, sizeof data)) {
+        sent++;
+        memnet_run(p.net, memnet_now(p.net) + SEC);
+    }
+    CHECK(sent >= 2 && sent <= 8);
+    CHECK_INT(count_sa(&p, p.a, ISAKMP_EV_SA_REKEY_DUE, 1, 0), 1);
+    CHECK_INT(count_sa(&p, p.a, ISAKMP_EV_SA_EXPIRED, 1, ISAKMP_END_KILOBYTES), 1);
+    CHECK_INT(count_sa(&p, p.b, ISAKMP_EV_SA_EXPIRED, 1, ISAKMP_END_KILOBYTES) +
+              count_sa(&p, p.b, ISAKMP_EV_SA_DELETED, 1, ISAKMP_END_PEER), 1);
+    CHECK_INT(pair_events_malformed(&p, p.a), 0);
+    CHECK_INT(pair_events_malformed(&p, p.b), 0);
+    pair_free(&p);
+}
+
+static void phase1_responder_lifetime_cut(void) { phase1_responder_lifetime(100); }
+static void phase1_responder_lifetime_unstated(void) { phase1_responder_lifetime(0); }
+
+/* An offer within the maximum is taken as it is, and nothing announced. */
+static void phase1_kbytes_within_max(void)
+{
+    struct pair p;
+    pair_setup(&p, 19, 0, "k", "k");
+    p.p1a.life_kbytes = p.p1b.life_kbytes = 3;
+    p.cb.max_p1_life_kbytes = 4;
+    REQUIRE(pair_start(&p));
+    REQUIRE(pair_initiate(&p, ISAKMP_XCHG_IDPROT, false));
+    memnet_run(p.net, memnet_now(p.net) + 10 * SEC);
+    const struct isakmp_event *a = p1_up(&p, p.a), *b = p1_up(&p, p.b);
+    REQUIRE(a && b);
+    CHECK_INT(a->u.sa.p1.life_kbytes, 3);
+    CHECK_INT(b->u.sa.p1.life_kbytes, 3);
+    CHECK_INT(memnet_count(p.net, p.a, ISAKMP_EV_NOTIFY_RECEIVED), 0);
+    pair_free(&p);
+}
+
 int main(void)
 {
     RUN(phase2_soft_then_hard);
     RUN(phase2_without_kbytes_only_counted);
     RUN(responder_lifetime_kbytes);
     RUN(phase1_kbytes_from_protected_messages);
+    RUN(phase1_responder_lifetime_cut);
+    RUN(phase1_responder_lifetime_unstated);
+    RUN(phase1_kbytes_within_max);
     return check_summary();
 }

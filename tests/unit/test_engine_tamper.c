@@ -4,7 +4,8 @@
  * config.auth_failures_max of them - so a bit flip followed by the
  * genuine retransmission completes, while a wrong pre-shared key is
  * still reported as an authentication failure after that many attempts.
- * The same for Quick Mode HASH(1). */
+ * The same for Quick Mode HASH(1), and for Aggressive Mode's HASH_R /
+ * SIG_R (message 2) and HASH_I / SIG_I (message 3), sent in the clear. */
 #include "lib/check.h"
 #include "lib/pair.h"
 #include "isakmp/cipher.h"
@@ -225,6 +226,155 @@ static void qm_bad_hash1_twice_then_genuine(void) { qm_bad_hash1(2, 0); }
 static void qm_bad_hash1_three_times_fails(void) { qm_bad_hash1(3, 0); }
 static void qm_bad_hash1_limit_two(void) { qm_bad_hash1(2, 2); }
 
+/* Offset of the body of the first payload of `type` in a clear message
+ * (0: none), its length in *body_len. */
+static size_t find_payload(const uint8_t *m, size_t len, uint8_t type, size_t *body_len)
+{
+    size_t off = 28;
+    uint8_t t = m[16];
+    while (t && off + 4 <= len) {
+        size_t pl = (size_t)(m[off + 2] << 8 | m[off + 3]);
+        if (pl < 4 || off + pl > len)
+            return 0;
+        if (t == type) {
+            *body_len = pl - 4;
+            return off + 4;
+        }
+        t = m[off];
+        off += pl;
+    }
+    return 0;
+}
+
+/* Aggressive Mode: datagram `seq` (2: message 2, B -> A; 3: message 3,
+ * A -> B) arrives with one bit of its HASH or SIG payload flipped before
+ * the genuine one (delayed, or lost and retransmitted).  The copy is
+ * dropped and counted without a state change - the initiator keeps its
+ * DH key pair and nonce - and the genuine message completes. */
+static void am_flip(struct pair *p, unsigned seq, uint8_t auth_pl, bool lose_genuine)
+{
+    if (lose_genuine)
+        memnet_drop(p->net, seq);
+    else
+        memnet_delay(p->net, seq, 300 * MS);
+    REQUIRE(pair_initiate(p, ISAKMP_XCHG_AGGRESSIVE, true));
+    REQUIRE(run_until_sent(p, seq));
+    const struct memnet_packet *g = memnet_sent(p->net, seq);
+    uint8_t msg[4096];
+    size_t len = g->len, bl = 0;
+    REQUIRE(len <= sizeof msg);
+    memcpy(msg, g->bytes, len);
+    struct isakmp_addr from = g->from, to = g->to;
+    size_t at = find_payload(msg, len, auth_pl, &bl);
+    REQUIRE(at && bl >= 16);
+    msg[at + bl / 2] ^= 0x10;
+    int victim = seq == 2 ? p->a : p->b;
+    struct isakmp_engine *ev = memnet_engine(p->net, victim);
+    size_t mem = isakmp_engine_memory(ev);
+    memnet_inject(p->net, msg, len, &from, &to);
+    CHECK_INT(rejected(p, victim, ISAKMP_REJECT_BAD_HASH), 1);
+    CHECK_INT(memnet_count(p->net, victim, ISAKMP_EV_EXCHANGE_FAILED), 0);
+    CHECK_INT(memnet_count(p->net, victim, ISAKMP_EV_SA_ESTABLISHED), 0);
+    struct isakmp_stats st;
+    isakmp_engine_stats(ev, &st);
+    CHECK_INT(st.auth_failures, 1);
+    /* Nothing kept from the forged copy: the initiator holds what it
+     * held after message 1 (its key pair included). */
+    if (seq == 2)
+        CHECK_INT(isakmp_engine_memory(ev), mem);
+    memnet_run(p->net, memnet_now(p->net) + 60 * SEC);
+    CHECK_INT(rejected(p, victim, ISAKMP_REJECT_BAD_HASH), 1);     /* only the copy */
+    expect_success(p);
+    pair_free(p);
+}
+
+static void am2_bad_hash_then_genuine(void)
+{
+    struct pair p;
+    REQUIRE(pair_init(&p, 19, 0, "s3cret", "s3cret"));
+    am_flip(&p, 2, ISAKMP_PL_HASH, false);
+}
+
+static void am2_bad_hash_genuine_lost(void)
+{
+    struct pair p;
+    REQUIRE(pair_init(&p, 14, 0, "s3cret", "s3cret"));
+    am_flip(&p, 2, ISAKMP_PL_HASH, true);          /* B's retransmission completes */
+}
+
+static void am3_bad_hash_then_genuine(void)
+{
+    struct pair p;
+    REQUIRE(pair_init(&p, 19, 0, "s3cret", "s3cret"));
+    am_flip(&p, 3, ISAKMP_PL_HASH, true);          /* A resends 3 for B's resent 2 */
+}
+
+static struct pair_rsa_keys rsa;
+
+static void am_sig_flip(unsigned seq)
+{
+    struct pair p;
+    struct isakmp_rsa_peer peers[2];
+    REQUIRE(pair_rsa_keys(&rsa));
+    pair_setup_rsa(&p, &rsa, peers, rsa.a, ISAKMP_AUTH_RSA_SIG, 19, 0);
+    REQUIRE(pair_start(&p));
+    am_flip(&p, seq, ISAKMP_PL_SIG, false);
+}
+
+static void am2_bad_sig_then_genuine(void) { am_sig_flip(2); }
+static void am3_bad_sig_then_genuine(void) { am_sig_flip(3); }
+
+/* A wrong pre-shared key in Aggressive Mode: A finds HASH_R wrong in
+ * every copy of message 2 (B's retransmissions, answers to A's own),
+ * counts them, and fails at auth_failures_max with AUTHENTICATION-FAILED
+ * - not at the first one. */
+static void am_wrong_psk(uint32_t max)
+{
+    struct pair p;
+    pair_setup(&p, 14, 0, "right-key", "wrong-key");
+    p.ca.auth_failures_max = p.cb.auth_failures_max = max;
+    REQUIRE(pair_start(&p));
+    size_t mem_a = isakmp_engine_memory(memnet_engine(p.net, p.a));
+    size_t mem_b = isakmp_engine_memory(memnet_engine(p.net, p.b));
+    REQUIRE(pair_initiate(&p, ISAKMP_XCHG_AGGRESSIVE, true));
+    memnet_run(p.net, memnet_now(p.net) + 120 * SEC);
+    unsigned want = max ? max : 3;
+    CHECK_INT(rejected_moments(&p, p.a, ISAKMP_REJECT_BAD_HASH), want);
+    const struct isakmp_event *evs, *fa = NULL, *fb = NULL;
+    size_t n = memnet_events(p.net, p.a, &evs);
+    for (size_t i = 0; i < n && !fa; i++)
+        if (evs[i].type == ISAKMP_EV_EXCHANGE_FAILED)
+            fa = &evs[i];
+    n = memnet_events(p.net, p.b, &evs);
+    for (size_t i = 0; i < n && !fb; i++)
+        if (evs[i].type == ISAKMP_EV_EXCHANGE_FAILED)
+            fb = &evs[i];
+    REQUIRE(fa && fb);
+    CHECK_INT(fa->u.exchange.exchange_type, ISAKMP_XCHG_AGGRESSIVE);
+    CHECK_INT(fa->u.exchange.reason, ISAKMP_FAIL_AUTH);
+    CHECK_INT(fa->u.exchange.notify, ISAKMP_N_AUTHENTICATION_FAILED);
+    /* A announces only its final failure (a clear message 2 gets no
+     * Notify per copy: anyone can forge one); B ends on that Notify. */
+    CHECK_INT(memnet_count(p.net, p.a, ISAKMP_EV_NOTIFY_SENT), 1);
+    CHECK_INT(fb->u.exchange.reason, ISAKMP_FAIL_PEER_NOTIFY);
+    CHECK_INT(fb->u.exchange.notify, ISAKMP_N_AUTHENTICATION_FAILED);
+    CHECK_INT(memnet_count(p.net, p.a, ISAKMP_EV_SA_ESTABLISHED) +
+              memnet_count(p.net, p.b, ISAKMP_EV_SA_ESTABLISHED), 0);
+    struct isakmp_stats sa;
+    isakmp_engine_stats(memnet_engine(p.net, p.a), &sa);
+    CHECK_INT(sa.auth_failures, rejected(&p, p.a, ISAKMP_REJECT_BAD_HASH));
+    CHECK_INT(isakmp_engine_memory(memnet_engine(p.net, p.a)), mem_a);
+    CHECK_INT(isakmp_engine_memory(memnet_engine(p.net, p.b)), mem_b);
+    CHECK_INT(isakmp_engine_next_deadline(memnet_engine(p.net, p.a)), UINT64_MAX);
+    CHECK_INT(isakmp_engine_next_deadline(memnet_engine(p.net, p.b)), UINT64_MAX);
+    CHECK_INT(pair_events_malformed(&p, p.a), 0);
+    CHECK_INT(pair_events_malformed(&p, p.b), 0);
+    pair_free(&p);
+}
+
+static void am_wrong_psk_default(void) { am_wrong_psk(0); }
+static void am_wrong_psk_four(void) { am_wrong_psk(4); }
+
 int main(void)
 {
     RUN(mm5_bad_hash_then_genuine);
@@ -234,5 +384,13 @@ int main(void)
     RUN(qm_bad_hash1_twice_then_genuine);
     RUN(qm_bad_hash1_three_times_fails);
     RUN(qm_bad_hash1_limit_two);
+    RUN(am2_bad_hash_then_genuine);
+    RUN(am2_bad_hash_genuine_lost);
+    RUN(am3_bad_hash_then_genuine);
+    RUN(am2_bad_sig_then_genuine);
+    RUN(am3_bad_sig_then_genuine);
+    RUN(am_wrong_psk_default);
+    RUN(am_wrong_psk_four);
+    pair_rsa_keys_free(&rsa);
     return check_summary();
 }

@@ -39,7 +39,11 @@
  *
  * Memory: every allocation an engine makes is counted
  * (isakmp_engine_memory); the defences bound it (config.defence).  DH
- * keys live in GMP/Nettle memory and are counted by an estimate.
+ * keys live in GMP/Nettle memory and are counted by an estimate; so are
+ * a peer's RSA key taken from its certificate (kept per SA until the SA
+ * goes) and the trust anchors (GnuTLS).  Nothing else of a peer's
+ * certificate is kept: its chain is parsed and verified within the call
+ * that receives it.
  *
  * What is implemented (RFC 2409 unless said otherwise):
  *   phase 1   Main Mode and Aggressive Mode with pre-shared keys, RSA
@@ -198,7 +202,8 @@ struct isakmp_config {
     const struct isakmp_p2_proposal *p2;
     size_t n_p2;
     /* Accept a proposed lifetime up to these (0 = any); a longer one is
-     * answered with RESPONDER-LIFETIME and our value. */
+     * answered with RESPONDER-LIFETIME and our value.  (Kilobytes:
+     * max_p2_life_kbytes and max_p1_life_kbytes, below.) */
     uint32_t max_p1_life_seconds;
     uint32_t max_p2_life_seconds;
     /* Fraction (percent, 0 = 90) of a lifetime after which
@@ -269,7 +274,12 @@ struct isakmp_config {
      * (ISAKMP_FAIL_AUTH) at the auth_failures_max-th such message
      * (0: 3), or when its retransmissions run out.  One altered datagram
      * no longer ends an exchange; a wrong pre-shared key still does,
-     * after this many attempts.  See isakmp_engine_recv. */
+     * after this many attempts.  The same for Aggressive Mode's clear
+     * messages 2 and 3 with a wrong HASH_R/SIG_R or HASH_I/SIG_I (the
+     * initiator keeps its DH key pair and nonce until message 2
+     * authenticates, so the genuine message 2 still completes after a
+     * forged one); only the final failure is announced by a Notify
+     * there.  See isakmp_engine_recv. */
     uint32_t auth_failures_max;
     /* ---- certificates (RFC 2408 §3.9/§3.10, RFC 2409 §5.1) ----------
      * For RSA signature authentication in Main, Aggressive, Base and
@@ -332,6 +342,15 @@ struct isakmp_config {
     bool accept_private_groups;
     unsigned private_group_min_bits;
     bool allow_unsafe_primes;
+    /* Responder: accept a proposed phase-1 (ISAKMP SA) kilobyte lifetime
+     * up to this (0 = any); a larger one, or none stated (no limit), is
+     * cut to it and announced after phase 1 in a protected
+     * RESPONDER-LIFETIME Notify (RFC 2407 §4.5.4, with the seconds
+     * lifetime when max_p1_life_seconds cut that too, or when one was
+     * stated).  An initiator adopts a smaller kilobyte (or seconds)
+     * lifetime announced so for its ISAKMP SA: the bytes of the ISAKMP
+     * messages protected under it count against the peer's value. */
+    uint32_t max_p1_life_kbytes;
 };
 
 /* Fill *c with defaults: no credentials, no proposals, retransmission
@@ -363,8 +382,9 @@ void isakmp_engine_free(struct isakmp_engine *e);
  * before this returns.  Hostile input is expected: bad messages are
  * dropped (ISAKMP_EV_MESSAGE_REJECTED), answered with a Notify where the
  * RFC asks it, and never change established state.  An encrypted
- * message that does not decrypt or authenticate leaves its exchange as
- * it was (IV included): the exchange fails only at
+ * message that does not decrypt or authenticate, or an Aggressive Mode
+ * message 2 or 3 whose HASH/SIG is wrong, leaves its exchange as it was
+ * (IV included): the exchange fails only at
  * config.auth_failures_max of them (see there), so one datagram altered
  * on the path does not end it.  Copies of the peer's last message are
  * answered within config.duplicate_resend_interval_ns and
