@@ -7,7 +7,7 @@
  * checked byte for byte; each bad certificate fails with its Notify and
  * its ISAKMP_FAIL_CERT_* reason, and the failing side keeps no SA. */
 #include "lib/check.h"
-#include "lib/pair.h"
+#include "lib/certfx.h"
 #include "lib/testutil.h"
 #include "isakmp/rsa.h"
 #include "isakmp/wire.h"
@@ -16,90 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define T_2027_06_01 1811808000ull
-#define T_2025_06_01 1748736000ull
-
 static struct isakmp_message msg;       /* large: off the stack */
-
-static uint8_t *data(const char *name, size_t *len)
-{
-    char path[256];
-    snprintf(path, sizeof path, "tests/unit/data/certs/%s", name);
-    uint8_t *d = read_file(path, len);
-    if (!d)
-        fprintf(stderr, "cannot read %s (run from the project root)\n", path);
-    return d;
-}
-
-static struct isakmp_rsa_key *load_key(const char *name)
-{
-    size_t len;
-    uint8_t *d = data(name, &len);
-    struct isakmp_rsa_key *k = NULL;
-    if (d && isakmp_rsa_key_load(d, len, &k, NULL, 0) != ISAKMP_RSA_OK)
-        k = NULL;
-    free(d);
-    return k;
-}
 
 /* DER of a PEM certificate file (free()). */
 static uint8_t *der_of(const char *name, size_t *len)
 {
     size_t n;
-    uint8_t *pem = data(name, &n), *der = NULL;
+    uint8_t *pem = cert_data(name, &n), *der = NULL;
     if (pem && isakmp_pem_decode(pem, n, "CERTIFICATE", &der, len) != ISAKMP_RSA_OK)
         der = NULL;
     free(pem);
     return der;
 }
 
-struct fx {
-    struct pair p;
-    struct isakmp_rsa_key *ka, *kb;
-    uint8_t *ca, *cert_a, *cert_b;
-    size_t ca_len, cert_a_len, cert_b_len;
-};
-
-/* A has a.pem, B has `b_cert`; both trust ca.pem, ask for certificates
- * and check dates at 2027-06-01.  No rsa_peers. */
-static bool fx_setup(struct fx *f, const char *b_cert, uint16_t auth)
-{
-    memset(f, 0, sizeof *f);
-    pair_setup(&f->p, 14, 0, "unused", "unused");
-    f->p.p1a.auth = f->p.p1b.auth = auth;
-    f->ka = load_key("a.key");
-    f->kb = load_key("b.key");
-    f->ca = data("ca.pem", &f->ca_len);
-    f->cert_a = data("a.pem", &f->cert_a_len);
-    f->cert_b = data(b_cert, &f->cert_b_len);
-    if (!f->ka || !f->kb || !f->ca || !f->cert_a || !f->cert_b)
-        return false;
-    struct isakmp_config *c[2] = { &f->p.ca, &f->p.cb };
-    for (int i = 0; i < 2; i++) {
-        c[i]->rsa_key = i ? f->kb : f->ka;
-        c[i]->cert = i ? f->cert_b : f->cert_a;
-        c[i]->cert_len = i ? f->cert_b_len : f->cert_a_len;
-        c[i]->ca_certs = f->ca;
-        c[i]->ca_certs_len = f->ca_len;
-        c[i]->send_cr = true;
-        c[i]->cert_time_base = T_2027_06_01;
-        c[i]->allow_base = c[i]->allow_auth_only = true;
-    }
-    return true;
-}
-
-static void fx_free(struct fx *f)
-{
-    pair_free(&f->p);
-    isakmp_rsa_key_free(f->ka);
-    isakmp_rsa_key_free(f->kb);
-    free(f->ca);
-    free(f->cert_a);
-    free(f->cert_b);
-}
-
 /* Node `from` starts `xchg` towards the other (Quick Mode too when qm). */
-static isakmp_handle start(struct fx *f, int from, uint8_t xchg, bool qm)
+static isakmp_handle start(struct cert_fx *f, int from, uint8_t xchg, bool qm)
 {
     struct pair *p = &f->p;
     int to = from == p->a ? p->b : p->a;
@@ -137,8 +68,8 @@ static const struct isakmp_payload *clear_payload(struct pair *p, unsigned seq, 
 
 static void good(uint8_t xchg)
 {
-    struct fx f;
-    REQUIRE(fx_setup(&f, "b.pem", ISAKMP_AUTH_RSA_SIG));
+    struct cert_fx f;
+    REQUIRE(cert_fx_setup(&f, "b.pem", ISAKMP_AUTH_RSA_SIG));
     REQUIRE(pair_start(&f.p));
     REQUIRE(start(&f, f.p.a, xchg, true));
     memnet_run(f.p.net, memnet_now(f.p.net) + 10 * SEC);
@@ -180,7 +111,7 @@ static void good(uint8_t xchg)
     free(b_der);
     CHECK_INT(pair_events_malformed(&f.p, f.p.a), 0);
     CHECK_INT(pair_events_malformed(&f.p, f.p.b), 0);
-    fx_free(&f);
+    cert_fx_free(&f);
 }
 
 static void good_main(void) { good(ISAKMP_XCHG_IDPROT); }
@@ -189,10 +120,10 @@ static void good_aggressive(void) { good(ISAKMP_XCHG_AGGRESSIVE); }
 /* B (10.0.0.2) initiates with the certificate `b_cert`; A refuses it with
  * `notify` and `reason`, keeps nothing, and B hears the Notify. */
 static void refused_as(uint8_t xchg, const char *b_cert, uint16_t notify,
-                       enum isakmp_fail_reason reason, void (*tweak)(struct fx *))
+                       enum isakmp_fail_reason reason, void (*tweak)(struct cert_fx *))
 {
-    struct fx f;
-    REQUIRE(fx_setup(&f, b_cert, ISAKMP_AUTH_RSA_SIG));
+    struct cert_fx f;
+    REQUIRE(cert_fx_setup(&f, b_cert, ISAKMP_AUTH_RSA_SIG));
     if (tweak)
         tweak(&f);
     REQUIRE(pair_start(&f.p));
@@ -221,7 +152,7 @@ static void refused_as(uint8_t xchg, const char *b_cert, uint16_t notify,
         CHECK_MSG(nr && nr->u.notify.type == notify, "%s: B did not receive the Notify", b_cert);
     }
     CHECK_INT(pair_events_malformed(&f.p, f.p.a), 0);
-    fx_free(&f);
+    cert_fx_free(&f);
 }
 
 static void refused(uint8_t xchg, const char *b_cert, uint16_t notify, enum isakmp_fail_reason reason)
@@ -247,11 +178,11 @@ static void wrong_san(void)
     refused(ISAKMP_XCHG_AGGRESSIVE, "b-wrong-san.pem", ISAKMP_N_INVALID_ID_INFORMATION, ISAKMP_FAIL_CERT_ID);
 }
 
-static void a_in_2025(struct fx *f) { f->p.ca.cert_time_base = T_2025_06_01; }
-static void a_no_dates(struct fx *f) { f->p.ca.cert_no_dates = true; }
-static void b_sends_none(struct fx *f) { f->p.cb.cert_send = ISAKMP_CERT_SEND_NEVER; }
-static void a_asks_nothing(struct fx *f) { f->p.ca.send_cr = false; }
-static void a_asks_nothing_b_always(struct fx *f)
+static void a_in_2025(struct cert_fx *f) { f->p.ca.cert_time_base = T_2025_06_01; }
+static void a_no_dates(struct cert_fx *f) { f->p.ca.cert_no_dates = true; }
+static void b_sends_none(struct cert_fx *f) { f->p.cb.cert_send = ISAKMP_CERT_SEND_NEVER; }
+static void a_asks_nothing(struct cert_fx *f) { f->p.ca.send_cr = false; }
+static void a_asks_nothing_b_always(struct cert_fx *f)
 {
     f->p.ca.send_cr = false;
     f->p.cb.cert_send = ISAKMP_CERT_SEND_ALWAYS;
@@ -275,11 +206,11 @@ static void missing(void)
 
 /* Accepted variants: dates switched off (the expired one passes); a
  * CERT sent unasked (ALWAYS); and the identities the SAN / DN carry. */
-static void established_as(uint8_t xchg, const char *b_cert, void (*tweak)(struct fx *),
+static void established_as(uint8_t xchg, const char *b_cert, void (*tweak)(struct cert_fx *),
                            const struct isakmp_identity *b_id, bool want_ok)
 {
-    struct fx f;
-    REQUIRE(fx_setup(&f, b_cert, ISAKMP_AUTH_RSA_SIG));
+    struct cert_fx f;
+    REQUIRE(cert_fx_setup(&f, b_cert, ISAKMP_AUTH_RSA_SIG));
     if (tweak)
         tweak(&f);
     if (b_id)
@@ -295,7 +226,7 @@ static void established_as(uint8_t xchg, const char *b_cert, void (*tweak)(struc
         CHECK(ev && ev->u.exchange.reason == ISAKMP_FAIL_CERT_ID &&
               ev->u.exchange.notify == ISAKMP_N_INVALID_ID_INFORMATION);
     }
-    fx_free(&f);
+    cert_fx_free(&f);
 }
 
 static void switches(void)
@@ -339,8 +270,8 @@ static void identities(void)
  * encoding changed from X.509 Signature (4) to PKCS #7 (1). */
 static void cert_type(void)
 {
-    struct fx f;
-    REQUIRE(fx_setup(&f, "b.pem", ISAKMP_AUTH_RSA_SIG));
+    struct cert_fx f;
+    REQUIRE(cert_fx_setup(&f, "b.pem", ISAKMP_AUTH_RSA_SIG));
     REQUIRE(pair_start(&f.p));
     memnet_drop(f.p.net, 3);
     REQUIRE(start(&f, f.p.b, ISAKMP_XCHG_AGGRESSIVE, false));
@@ -363,14 +294,14 @@ static void cert_type(void)
     CHECK_INT(ev->u.exchange.notify, ISAKMP_N_CERT_TYPE_UNSUPPORTED);
     CHECK_INT(ev->u.exchange.reason, ISAKMP_FAIL_CERT_TYPE);
     CHECK_INT(memnet_count(f.p.net, f.p.a, ISAKMP_EV_SA_ESTABLISHED), 0);
-    fx_free(&f);
+    cert_fx_free(&f);
 }
 
 /* Configurations an engine refuses to be created with. */
 static void bad_config(void)
 {
-    struct fx f;
-    REQUIRE(fx_setup(&f, "b.pem", ISAKMP_AUTH_RSA_SIG));
+    struct cert_fx f;
+    REQUIRE(cert_fx_setup(&f, "b.pem", ISAKMP_AUTH_RSA_SIG));
     struct isakmp_config c = f.p.ca;
     uint8_t junk[64];
     memset(junk, 0x30, sizeof junk);
@@ -389,7 +320,7 @@ static void bad_config(void)
     c.cert_no_dates = true;
     CHECK(memnet_add(net, &c, isakmp_addr_v4(10, 0, 0, 8, 500)) >= 0);
     memnet_free(net);
-    fx_free(&f);
+    cert_fx_free(&f);
 }
 
 int main(void)

@@ -13,7 +13,7 @@
  *     engine is made.
  * Certificates from tests/unit/data/certs (make-certs.sh there). */
 #include "lib/check.h"
-#include "lib/pair.h"
+#include "lib/certfx.h"
 #include "lib/testutil.h"
 #include "isakmp/rsa.h"
 
@@ -21,62 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define T_2027_06_01 1811808000ull
-
-static uint8_t *data(const char *name, size_t *len)
+/* A and B as in lib/certfx.h, Main Mode.  a_sends_cert: A sends its CERT
+ * (B asks with CR) and B has no key for A; else A never sends one and B
+ * knows A's key. */
+static bool fx_setup(struct cert_fx *f, const char *b_cert, bool a_sends_cert)
 {
-    char path[256];
-    snprintf(path, sizeof path, "tests/unit/data/certs/%s", name);
-    uint8_t *d = read_file(path, len);
-    if (!d)
-        fprintf(stderr, "cannot read %s (run from the project root)\n", path);
-    return d;
-}
-
-static struct isakmp_rsa_key *load_key(const char *name)
-{
-    size_t len;
-    uint8_t *d = data(name, &len);
-    struct isakmp_rsa_key *k = NULL;
-    if (d && isakmp_rsa_key_load(d, len, &k, NULL, 0) != ISAKMP_RSA_OK)
-        k = NULL;
-    free(d);
-    return k;
-}
-
-struct fx {
-    struct pair p;
-    struct isakmp_rsa_key *ka, *kb;
-    uint8_t *ca, *cert_a, *cert_b;
-    size_t ca_len, cert_a_len, cert_b_len;
-    struct isakmp_rsa_peer peer_a;          /* B's configured key for A */
-};
-
-/* A (a.pem) and B (b_cert) with RSA signatures in Main Mode, both trust
- * ca.pem.  a_sends_cert: A sends its CERT (B asks with CR) and B has no
- * key for A; else A never sends one and B knows A's key. */
-static bool fx_setup(struct fx *f, const char *b_cert, bool a_sends_cert)
-{
-    memset(f, 0, sizeof *f);
-    pair_setup(&f->p, 14, 0, "unused", "unused");
-    f->p.p1a.auth = f->p.p1b.auth = ISAKMP_AUTH_RSA_SIG;
-    f->ka = load_key("a.key");
-    f->kb = load_key("b.key");
-    f->ca = data("ca.pem", &f->ca_len);
-    f->cert_a = data("a.pem", &f->cert_a_len);
-    f->cert_b = data(b_cert, &f->cert_b_len);
-    if (!f->ka || !f->kb || !f->ca || !f->cert_a || !f->cert_b)
+    if (!cert_fx_setup(f, b_cert, ISAKMP_AUTH_RSA_SIG))
         return false;
-    struct isakmp_config *c[2] = { &f->p.ca, &f->p.cb };
-    for (int i = 0; i < 2; i++) {
-        c[i]->rsa_key = i ? f->kb : f->ka;
-        c[i]->cert = i ? f->cert_b : f->cert_a;
-        c[i]->cert_len = i ? f->cert_b_len : f->cert_a_len;
-        c[i]->ca_certs = f->ca;
-        c[i]->ca_certs_len = f->ca_len;
-        c[i]->send_cr = true;
-        c[i]->cert_time_base = T_2027_06_01;
-    }
     if (!a_sends_cert) {
         f->p.ca.cert_send = ISAKMP_CERT_SEND_NEVER;
         f->peer_a.addr = isakmp_addr_v4(10, 0, 0, 1, 500);   /* A (lib/pair.c) */
@@ -87,16 +38,6 @@ static bool fx_setup(struct fx *f, const char *b_cert, bool a_sends_cert)
     return true;
 }
 
-static void fx_free(struct fx *f)
-{
-    pair_free(&f->p);
-    isakmp_rsa_key_free(f->ka);
-    isakmp_rsa_key_free(f->kb);
-    free(f->ca);
-    free(f->cert_a);
-    free(f->cert_b);
-}
-
 struct counts { size_t a0, b0, a_up, b_up, a_end, b_end; unsigned up; };
 
 /* Main Mode A -> B, then A deletes the SA (if any) and both forget it. */
@@ -104,10 +45,10 @@ static struct counts run(const char *b_cert, bool a_sends_cert)
 {
     struct counts n;
     memset(&n, 0, sizeof n);
-    struct fx f;
+    struct cert_fx f;
     if (!fx_setup(&f, b_cert, a_sends_cert) || !pair_start(&f.p)) {
         CHECK(!"fixture");
-        fx_free(&f);
+        cert_fx_free(&f);
         return n;
     }
     struct isakmp_engine *ea = memnet_engine(f.p.net, f.p.a), *eb = memnet_engine(f.p.net, f.p.b);
@@ -131,13 +72,13 @@ static struct counts run(const char *b_cert, bool a_sends_cert)
     memnet_run(f.p.net, memnet_now(f.p.net) + 600 * SEC);
     n.a_end = isakmp_engine_memory(ea);
     n.b_end = isakmp_engine_memory(eb);
-    fx_free(&f);
+    cert_fx_free(&f);
     return n;
 }
 
 static void cert_key_counted_while_up(void)
 {
-    struct isakmp_rsa_key *ka = load_key("a.key");
+    struct isakmp_rsa_key *ka = cert_load_key("a.key");
     REQUIRE(ka);
     size_t modulus = isakmp_rsa_key_size(ka);
     isakmp_rsa_key_free(ka);
@@ -171,7 +112,7 @@ static void exact_after_exchanges(void)
 /* Our certificate and the anchors are counted when the engine is made. */
 static void engine_certificates_counted(void)
 {
-    struct fx f;
+    struct cert_fx f;
     REQUIRE(fx_setup(&f, "b.pem", true));
     struct isakmp_callbacks cb;
     memset(&cb, 0, sizeof cb);
@@ -190,7 +131,7 @@ static void engine_certificates_counted(void)
      * the anchor. */
     CHECK(with >= without + f.cert_a_len / 2 + f.ca_len / 2);
     memnet_free(net);
-    fx_free(&f);
+    cert_fx_free(&f);
 }
 
 int main(void)
