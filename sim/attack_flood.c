@@ -35,7 +35,7 @@ struct flood {
     uint64_t total;              /* addresses in all pools */
     uint64_t next;               /* round robin position: messages built */
     uint64_t ticks;              /* send ticks so far (the schedule) */
-    bool owed;                   /* a tick found the CPU busy */
+    struct sim_pacer pace;       /* ticks against the attacker's CPU */
     uint64_t setup_ns;           /* the KE made at the start: charged by the first tick */
     uint64_t stop_ns;
     int link, end;               /* the target's end of a link shared with the attacker */
@@ -145,6 +145,30 @@ bool sim_attacker_cpu_free(const struct sim_attack *a)
     return isakmp_cpu_queue_len(n->cpu) == 0 && isakmp_cpu_busy_cores(n->cpu) < n->scn->cores;
 }
 
+void sim_pacer_tick(struct sim_attack *a, struct sim_pacer *p)
+{
+    if (sim_attacker_cpu_free(a))
+        p->start(p->arg);
+    else if (!p->owed)
+        p->owed = true;
+    else
+        sim_attack_count(a, "cpu-limited", 1);
+}
+
+void sim_pacer_done(struct sim_attack *a, struct sim_pacer *p)
+{
+    if (p->owed && isakmp_cpu_queue_len(sim_attacker_node(a)->cpu) == 0 &&
+        isakmp_sim_now(a->w->ns) < p->stop_ns && !a->w->failed) {
+        p->owed = false;
+        p->start(p->arg);
+    }
+}
+
+uint64_t sim_pacer_at(const struct sim_attack *a, uint64_t k)
+{
+    return a->scn->start_ns + (uint64_t)((double)k * 1e9 / a->scn->rate);
+}
+
 uint64_t sim_attacker_craft_ns(const struct sim_attack *a)
 {
     if (a->scn->craft_set)
@@ -225,8 +249,9 @@ static uint64_t flood_build(void *arg, struct isakmp_cpu *cpu)
     return sim_attacker_craft_ns(a);
 }
 
-static void flood_start_one(struct sim_attack *a)
+static void flood_start_one(void *arg)
 {
+    struct sim_attack *a = arg;
     if (!isakmp_cpu_submit(sim_attacker_node(a)->cpu, flood_build, a, NULL))
         sim_attack_count(a, "cpu-limited", 1);   /* the attacker's queue limit */
 }
@@ -236,12 +261,7 @@ static void flood_done(void *arg)
 {
     struct sim_attack *a = arg;
     struct flood *f = a->impl;
-    /* only when nothing waits: at most one owed message is ever queued */
-    if (f->owed && isakmp_cpu_queue_len(sim_attacker_node(a)->cpu) == 0 &&
-        isakmp_sim_now(a->w->ns) < f->stop_ns && !a->w->failed) {
-        f->owed = false;
-        flood_start_one(a);
-    }
+    sim_pacer_done(a, &f->pace);
 }
 
 /* The work of making the reused KE (done at build time), charged once. */
@@ -263,15 +283,9 @@ static void flood_send(void *arg)
     if (f->ticks == 0 && f->setup_ns &&
         !isakmp_cpu_submit(sim_attacker_node(a)->cpu, flood_setup, f, NULL))
         f->setup_ns = 0;
-    if (sim_attacker_cpu_free(a))
-        flood_start_one(a);
-    else if (!f->owed)
-        f->owed = true;
-    else
-        sim_attack_count(a, "cpu-limited", 1);
+    sim_pacer_tick(a, &f->pace);
     f->ticks++;
-    /* k-th tick at start + k / rate, computed from k (no drift). */
-    uint64_t t = a->scn->start_ns + (uint64_t)((double)f->ticks * 1e9 / a->scn->rate);
+    uint64_t t = sim_pacer_at(a, f->ticks);
     if (t < f->stop_ns)
         isakmp_sim_at(w->ns, t, flood_send, a);
 }
@@ -365,6 +379,7 @@ bool sim_attack_flood_init(struct sim_attack *a)
         }
     }
     f->stop_ns = sa->stop_ns && sa->stop_ns < s->duration_ns ? sa->stop_ns : s->duration_ns;
+    f->pace = (struct sim_pacer){ false, f->stop_ns, flood_start_one, a };
     if (sa->start_ns < f->stop_ns)
         isakmp_sim_at(w->ns, sa->start_ns, flood_send, a);
     return true;

@@ -84,7 +84,7 @@ struct ke_flood {
     size_t n_free;
     uint64_t next, stop_ns;
     struct isakmp_message *m;     /* decode scratch (large) */
-    bool owed;                    /* a tick found the CPU busy */
+    struct sim_pacer pace;        /* ticks against the attacker's CPU */
     uint32_t conc;                /* slots */
     uint64_t setup_ns;            /* the reused KEs made at build time, charged at start */
     struct isakmp_dh_exp_policy exp; /* fresh/full: the target policy's exponents */
@@ -178,8 +178,9 @@ static uint64_t attempt_work(void *arg, struct isakmp_cpu *cpu)
     return sim_attacker_craft_ns(a);
 }
 
-static void start_attempt(struct ke_flood *f)
+static void start_attempt(void *arg)
 {
+    struct ke_flood *f = arg;
     if (!isakmp_cpu_submit(sim_attacker_node(f->a)->cpu, attempt_work, f, NULL))
         sim_attack_count(f->a, "cpu-limited", 1);  /* the attacker's queue limit */
 }
@@ -188,13 +189,7 @@ static void start_attempt(struct ke_flood *f)
 static void item_done(void *arg)
 {
     struct ke_flood *f = arg;
-    /* only when nothing waits (answers first): at most one owed attempt is
-     * ever queued, so the attacker's queue stays bounded */
-    if (f->owed && isakmp_cpu_queue_len(sim_attacker_node(f->a)->cpu) == 0 &&
-        isakmp_sim_now(f->a->w->ns) < f->stop_ns && !f->a->w->failed) {
-        f->owed = false;
-        start_attempt(f);
-    }
+    sim_pacer_done(f->a, &f->pace);   /* answers first: only when nothing waits */
 }
 
 /* The reused KEs, made at build time: their cost, charged once at the start. */
@@ -215,15 +210,9 @@ static void attempt(void *arg)
         return;
     if (f->next == 0 && f->setup_ns)
         isakmp_cpu_submit(sim_attacker_node(a)->cpu, setup_work, f, NULL);
-    if (sim_attacker_cpu_free(a))
-        start_attempt(f);
-    else if (!f->owed)
-        f->owed = true;
-    else
-        sim_attack_count(a, "cpu-limited", 1);
+    sim_pacer_tick(a, &f->pace);
     f->next++;
-    /* k-th tick at start + k / rate, computed from k (no drift) */
-    uint64_t t = a->scn->start_ns + (uint64_t)((double)f->next * 1e9 / a->scn->rate);
+    uint64_t t = sim_pacer_at(a, f->next);
     if (t < f->stop_ns)
         isakmp_sim_at(w->ns, t, attempt, a);
 }
@@ -501,6 +490,7 @@ bool sim_attack_ke_flood_init(struct sim_attack *a)
         return false;
     }
     f->stop_ns = sa->stop_ns && sa->stop_ns < s->duration_ns ? sa->stop_ns : s->duration_ns;
+    f->pace = (struct sim_pacer){ false, f->stop_ns, start_attempt, f };
     if (sa->start_ns < f->stop_ns)
         isakmp_sim_at(w->ns, sa->start_ns, attempt, a);
     return true;
