@@ -1,6 +1,5 @@
 /* Two-engine fixture (see pair.h). */
 #include "pair.h"
-#include "check.h"
 #include "isakmp/drbg.h"
 #include "isakmp/rsa.h"
 
@@ -120,13 +119,4 @@ void pair_setup_rsa(struct pair *p, const struct pair_rsa_keys *k, struct isakmp
     p->cb.rsa_key = k->b;
     p->cb.rsa_peers = &peers[1];
     p->cb.n_rsa_peers = 1;
-}
-
-void pair_check_phase1_keys(struct pair *p)
-{
-    struct isakmp_phase1_keys ka, kb;
-    REQUIRE(isakmp_engine_phase1_keys(memnet_engine(p->net, p->a), pair_sa(p, p->a, 1), &ka));
-    REQUIRE(isakmp_engine_phase1_keys(memnet_engine(p->net, p->b), pair_sa(p, p->b, 1), &kb));
-    CHECK_MEM(ka.skeyid, ka.prf_len, kb.skeyid, kb.prf_len);
-    CHECK_MEM(ka.enc_key, ka.enc_key_len, kb.enc_key, kb.enc_key_len);
 }
