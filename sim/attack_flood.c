@@ -34,7 +34,6 @@ struct flood {
     struct isakmp_drbg *rng;
     uint64_t total;              /* addresses in all pools */
     uint64_t next;               /* round robin position: messages built */
-    uint64_t ticks;              /* send ticks so far (the schedule) */
     struct sim_pacer pace;       /* ticks against the attacker's CPU */
     uint64_t setup_ns;           /* the KE made at the start: charged by the first tick */
     uint64_t stop_ns;
@@ -153,6 +152,10 @@ void sim_pacer_tick(struct sim_attack *a, struct sim_pacer *p)
         p->owed = true;
     else
         sim_attack_count(a, "cpu-limited", 1);
+    p->ticks++;
+    uint64_t t = a->scn->start_ns + (uint64_t)((double)p->ticks * 1e9 / a->scn->rate);
+    if (t < p->stop_ns)
+        isakmp_sim_at(a->w->ns, t, p->tick, a);
 }
 
 void sim_pacer_done(struct sim_attack *a, struct sim_pacer *p)
@@ -162,11 +165,6 @@ void sim_pacer_done(struct sim_attack *a, struct sim_pacer *p)
         p->owed = false;
         p->start(p->arg);
     }
-}
-
-uint64_t sim_pacer_at(const struct sim_attack *a, uint64_t k)
-{
-    return a->scn->start_ns + (uint64_t)((double)k * 1e9 / a->scn->rate);
 }
 
 uint64_t sim_attacker_craft_ns(const struct sim_attack *a)
@@ -280,14 +278,10 @@ static void flood_send(void *arg)
     uint64_t now = isakmp_sim_now(w->ns);
     if (now >= f->stop_ns || w->failed)
         return;
-    if (f->ticks == 0 && f->setup_ns &&
+    if (f->pace.ticks == 0 && f->setup_ns &&
         !isakmp_cpu_submit(sim_attacker_node(a)->cpu, flood_setup, f, NULL))
         f->setup_ns = 0;
     sim_pacer_tick(a, &f->pace);
-    f->ticks++;
-    uint64_t t = sim_pacer_at(a, f->ticks);
-    if (t < f->stop_ns)
-        isakmp_sim_at(w->ns, t, flood_send, a);
 }
 
 static void flood_free(struct sim_attack *a)
@@ -379,7 +373,8 @@ bool sim_attack_flood_init(struct sim_attack *a)
         }
     }
     f->stop_ns = sa->stop_ns && sa->stop_ns < s->duration_ns ? sa->stop_ns : s->duration_ns;
-    f->pace = (struct sim_pacer){ false, f->stop_ns, flood_start_one, a };
+    f->pace = (struct sim_pacer){ .stop_ns = f->stop_ns, .start = flood_start_one, .arg = a,
+                                  .tick = flood_send };
     if (sa->start_ns < f->stop_ns)
         isakmp_sim_at(w->ns, sa->start_ns, flood_send, a);
     return true;

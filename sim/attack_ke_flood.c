@@ -82,7 +82,7 @@ struct ke_flood {
     struct slot *slots;
     uint32_t *free_list;
     size_t n_free;
-    uint64_t next, stop_ns;
+    uint64_t stop_ns;
     struct isakmp_message *m;     /* decode scratch (large) */
     struct sim_pacer pace;        /* ticks against the attacker's CPU */
     uint32_t conc;                /* slots */
@@ -208,13 +208,9 @@ static void attempt(void *arg)
     uint64_t now = isakmp_sim_now(w->ns);
     if (now >= f->stop_ns || w->failed)
         return;
-    if (f->next == 0 && f->setup_ns)
+    if (f->pace.ticks == 0 && f->setup_ns)
         isakmp_cpu_submit(sim_attacker_node(a)->cpu, setup_work, f, NULL);
     sim_pacer_tick(a, &f->pace);
-    f->next++;
-    uint64_t t = sim_pacer_at(a, f->next);
-    if (t < f->stop_ns)
-        isakmp_sim_at(w->ns, t, attempt, a);
 }
 
 /* The group of the transform the responder chose in message 2's SA. */
@@ -490,7 +486,8 @@ bool sim_attack_ke_flood_init(struct sim_attack *a)
         return false;
     }
     f->stop_ns = sa->stop_ns && sa->stop_ns < s->duration_ns ? sa->stop_ns : s->duration_ns;
-    f->pace = (struct sim_pacer){ false, f->stop_ns, start_attempt, f };
+    f->pace = (struct sim_pacer){ .stop_ns = f->stop_ns, .start = start_attempt, .arg = f,
+                                  .tick = attempt };
     if (sa->start_ns < f->stop_ns)
         isakmp_sim_at(w->ns, sa->start_ns, attempt, a);
     return true;

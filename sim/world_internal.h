@@ -260,20 +260,22 @@ size_t sim_build_message1(uint8_t xchg, const uint8_t cky_i[8],
 struct sim_node *sim_attacker_node(const struct sim_attack *a);
 bool sim_attacker_cpu_free(const struct sim_attack *a);
 /* That pacing, shared by the floods: `start(arg)` begins one unit of work
- * (a message, an attempt) on the attacker's CPU. */
+ * (a message, an attempt) on the attacker's CPU; `tick(attack)` is the
+ * flood's scheduled send event, which calls sim_pacer_tick. */
 struct sim_pacer {
     bool owed;                   /* a tick found the CPU busy */
+    uint64_t ticks;              /* send ticks so far (the schedule) */
     uint64_t stop_ns;
     void (*start)(void *arg);
     void *arg;
+    void (*tick)(void *attack);
 };
-/* A send tick: start now, or owe one, or count the tick cpu-limited. */
+/* A send tick: start now, or owe one, or count the tick cpu-limited; then
+ * schedule the next tick at start + k / rate (computed from k: no drift). */
 void sim_pacer_tick(struct sim_attack *a, struct sim_pacer *p);
 /* A busy period ended: start the owed unit when nothing else waits (so at
  * most one owed unit is ever queued). */
 void sim_pacer_done(struct sim_attack *a, struct sim_pacer *p);
-/* Virtual time of tick k: start + k / rate, computed from k (no drift). */
-uint64_t sim_pacer_at(const struct sim_attack *a, uint64_t k);
 uint64_t sim_attacker_craft_ns(const struct sim_attack *a);
 /* Record one attacker crypto operation (a crypto_ops row of its node). */
 void sim_attacker_crypto(struct sim_attack *a, enum isakmp_crypto_op op,
