@@ -59,6 +59,8 @@ static void usage(FILE *out)
         "\n"
         "phase 2 and Informational:\n"
         "  --msgid HEX                    a 4-byte message ID: prints its IV (IV_MSGID)\n"
+        "                                 and, with the inputs below, the hashes of that\n"
+        "                                 exchange (all prf(SKEYID_a, M-ID | ...))\n"
         "  --last-block HEX               the last CBC block of phase 1 (default: the\n"
         "                                 phase-1 IV, i.e. no encrypted message yet)\n"
         "  --protocol P                   esp, ah, ipcomp or a number: with --spi,\n"
@@ -67,6 +69,18 @@ static void usage(FILE *out)
         "  --qm-ni HEX, --qm-nr HEX       the Quick Mode nonce bodies\n"
         "  --gqm HEX                      g(qm)^xy for KEYMAT with PFS\n"
         "  --keymat-len N                 KEYMAT bytes (default 2 PRF outputs, max 512)\n"
+        "  --qm1-rest HEX                 Quick Mode message 1 after its HASH payload\n"
+        "                                 (SA, Ni, [KE], [IDci, IDcr], whole payloads):\n"
+        "                                 prints QM_HASH1\n"
+        "  --qm2-rest HEX                 message 2 after its HASH payload, with --qm-ni:\n"
+        "                                 prints QM_HASH2 = prf(SKEYID_a, M-ID | Ni_b | rest)\n"
+        "                                 (--msgid with --qm-ni and --qm-nr also prints\n"
+        "                                 QM_HASH3 = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b))\n"
+        "  --info-payloads HEX            the Notification/Delete payload(s) of an\n"
+        "                                 Informational exchange, generic header included:\n"
+        "                                 prints INFO_HASH1\n"
+        "  --ngm-sa HEX                   the SA payload of a New Group Mode message:\n"
+        "                                 prints NGM_HASH\n"
         "\n"
         "dictionary attack on a pre-shared key (Aggressive Mode, RFC 2409 5.4):\n"
         "  --crack-psk WORDLIST           try every line of WORDLIST ('-': stdin) as the\n"
@@ -113,7 +127,7 @@ struct blob {
 struct opts {
     const char *auth, *hash, *cipher, *key_length, *psk_text, *protocol, *keymat_len, *crack;
     struct blob psk, ni, nr, gxi, gxr, gxy, cky_i, cky_r, sai, idii, idir, msgid, last_block,
-        spi, qm_ni, qm_nr, gqm, hash_r;
+        spi, qm_ni, qm_nr, gqm, hash_r, qm1_rest, qm2_rest, info_payloads, ngm_sa;
     bool wireshark;
 };
 
@@ -163,7 +177,8 @@ static void free_blobs(struct opts *o)
 {
     struct blob *all[] = { &o->psk, &o->ni, &o->nr, &o->gxi, &o->gxr, &o->gxy, &o->cky_i,
                            &o->cky_r, &o->sai, &o->idii, &o->idir, &o->msgid, &o->last_block,
-                           &o->spi, &o->qm_ni, &o->qm_nr, &o->gqm, &o->hash_r };
+                           &o->spi, &o->qm_ni, &o->qm_nr, &o->gqm, &o->hash_r, &o->qm1_rest,
+                           &o->qm2_rest, &o->info_payloads, &o->ngm_sa };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         isakmp_free_secret(all[i]->p, all[i]->len);
 }
@@ -182,7 +197,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
         HEXOPT("--cky-r", cky_r), HEXOPT("--sai", sai), HEXOPT("--idii", idii),
         HEXOPT("--idir", idir), HEXOPT("--msgid", msgid), HEXOPT("--last-block", last_block),
         HEXOPT("--spi", spi), HEXOPT("--qm-ni", qm_ni), HEXOPT("--qm-nr", qm_nr),
-        HEXOPT("--gqm", gqm), HEXOPT("--hash-r", hash_r),
+        HEXOPT("--gqm", gqm), HEXOPT("--hash-r", hash_r), HEXOPT("--qm1-rest", qm1_rest),
+        HEXOPT("--qm2-rest", qm2_rest), HEXOPT("--info-payloads", info_payloads),
+        HEXOPT("--ngm-sa", ngm_sa),
 #undef HEXOPT
 #undef TXTOPT
     };
@@ -304,6 +321,45 @@ static int crack(struct opts *o)
 }
 
 /* Everything after option parsing; o is valid. */
+/* The hashes of the exchange with message ID --msgid (RFC 2409 §5.5-5.7). */
+static int message_hashes(const struct opts *o, const struct isakmp_hash_desc *h,
+                          const struct isakmp_ks_phase1 *ks, uint8_t *out)
+{
+    struct isakmp_bytes ni = ISAKMP_BYTES(o->qm_ni.p, o->qm_ni.len);
+    struct isakmp_bytes nr = ISAKMP_BYTES(o->qm_nr.p, o->qm_nr.len);
+    int st;
+    if (o->qm1_rest.set) {
+        struct isakmp_bytes rest = ISAKMP_BYTES(o->qm1_rest.p, o->qm1_rest.len);
+        if ((st = isakmp_ks_qm_hash1(h->id, ks->skeyid_a, o->msgid.p, &rest, 1, out)))
+            return failed("QM HASH(1)", st);
+        print_hex("QM_HASH1", out, h->digest_size);
+    }
+    if (o->qm2_rest.set) {
+        struct isakmp_bytes rest = ISAKMP_BYTES(o->qm2_rest.p, o->qm2_rest.len);
+        if ((st = isakmp_ks_qm_hash2(h->id, ks->skeyid_a, o->msgid.p, ni, &rest, 1, out)))
+            return failed("QM HASH(2)", st);
+        print_hex("QM_HASH2", out, h->digest_size);
+    }
+    if (o->qm_ni.set && o->qm_nr.set) {
+        if ((st = isakmp_ks_qm_hash3(h->id, ks->skeyid_a, o->msgid.p, ni, nr, out)))
+            return failed("QM HASH(3)", st);
+        print_hex("QM_HASH3", out, h->digest_size);
+    }
+    if (o->info_payloads.set) {
+        struct isakmp_bytes pl = ISAKMP_BYTES(o->info_payloads.p, o->info_payloads.len);
+        if ((st = isakmp_ks_info_hash(h->id, ks->skeyid_a, o->msgid.p, &pl, 1, out)))
+            return failed("Informational HASH(1)", st);
+        print_hex("INFO_HASH1", out, h->digest_size);
+    }
+    if (o->ngm_sa.set) {
+        if ((st = isakmp_ks_ngm_hash(h->id, ks->skeyid_a, o->msgid.p,
+                                     ISAKMP_BYTES(o->ngm_sa.p, o->ngm_sa.len), out)))
+            return failed("New Group Mode HASH", st);
+        print_hex("NGM_HASH", out, h->digest_size);
+    }
+    return 0;
+}
+
 static int run(struct opts *o)
 {
     if (o->crack) return crack(o);
@@ -365,12 +421,23 @@ static int run(struct opts *o)
         return cli_usage_error(SUB, "--msgid: a message ID is 4 bytes (8 hex digits), got %zu", o->msgid.len);
     if (o->last_block.set && !o->msgid.set)
         return cli_usage_error(SUB, "--last-block needs --msgid");
-    if (o->msgid.set && !o->last_block.set && !o->gxi.set)
-        return cli_usage_error(SUB, "--msgid needs --last-block, or --gxi and --gxr for the phase-1 IV");
+    bool msg_hashes = o->qm1_rest.set || o->qm2_rest.set || o->info_payloads.set || o->ngm_sa.set;
+    if (msg_hashes && !o->msgid.set)
+        return cli_usage_error(SUB, "--%s needs --msgid (the hash covers the message ID)",
+                               o->qm1_rest.set ? "qm1-rest" : o->qm2_rest.set ? "qm2-rest"
+                               : o->info_payloads.set ? "info-payloads" : "ngm-sa");
+    if (o->qm2_rest.set && !o->qm_ni.set)
+        return cli_usage_error(SUB, "--qm2-rest needs --qm-ni (HASH(2) covers Ni_b)");
+    bool qm_hash3 = o->msgid.set && o->qm_ni.set && o->qm_nr.set;
+    if (o->msgid.set && !o->last_block.set && !o->gxi.set && !msg_hashes && !qm_hash3)
+        return cli_usage_error(SUB, "--msgid needs --last-block, or --gxi and --gxr for the phase-1 "
+                               "IV, or a message's inputs for its hash (--qm1-rest, --qm2-rest, "
+                               "--qm-ni with --qm-nr, --info-payloads, --ngm-sa)");
     if (o->last_block.set && o->last_block.len != c->block_size)
         return cli_usage_error(SUB, "--last-block: %s blocks are %zu bytes, got %zu", c->name,
                                c->block_size, o->last_block.len);
-    bool keymat = o->protocol || o->spi.set || o->qm_ni.set || o->qm_nr.set || o->gqm.set || o->keymat_len;
+    bool keymat = o->protocol || o->spi.set || o->gqm.set || o->keymat_len ||
+                  ((o->qm_ni.set || o->qm_nr.set) && !o->msgid.set);
     uint8_t protocol = 0;
     unsigned long keymat_len = 2 * h->digest_size;
     if (keymat) {
@@ -456,12 +523,14 @@ static int run(struct opts *o)
             return failed("HASH_R", st);
         print_hex("HASH_R", out, h->digest_size);
     }
-    if (o->msgid.set) {
+    if (o->msgid.set && (o->last_block.set || o->gxi.set)) {
         const uint8_t *last = o->last_block.set ? o->last_block.p : ks.iv;
         if ((st = isakmp_ks_phase2_iv(h->id, last, c->block_size, o->msgid.p, out)))
             return failed("IV for the message ID", st);
         print_hex("IV_MSGID", out, c->block_size);
     }
+    if (o->msgid.set && (st = message_hashes(o, h, &ks, out)))
+        return st;
     if (keymat) {
         uint8_t km[ISAKMP_KS_EXPAND_MAX];
         st = isakmp_ks_keymat(h->id, ks.skeyid_d, ISAKMP_BYTES(o->gqm.p, o->gqm.len), protocol,

@@ -16,7 +16,8 @@ struct kat {
     const char *key, *iv, *plain, *cipher;
 };
 
-/* Sources: RFC 3602 §4 cases #1-#4 (AES-128-CBC); FIPS 81 Appendix C
+/* Sources: RFC 3602 §4 cases #1-#4 (AES-128-CBC); NIST SP 800-38A
+ * F.2.3 and F.2.5 (CBC-AES192 and CBC-AES256, four blocks); FIPS 81 Appendix C
  * (DES-CBC, "Now is the time for all "); Schneier's Blowfish CBC vector
  * (vectors.txt: "7654321 Now is the time for " + zero pad); RFC 2144
  * Appendix B.1 (CAST-128 at 128, 80 and 40 bits; one block with a zero
@@ -34,6 +35,19 @@ static const struct kat kats[] = {
       "c782dc4c098c66cbd9cd27d825682c81",
       "5468697320697320612034382d62797465206d657373616765202865786163746c7920332041455320626c6f636b7329",
       "d0a02b3836451753d493665d33f0e8862dea54cdb293abc7506939276772f8d5021c19216bad525c8579695d83ba2684" },
+    { "sp800-38a F.2.3 aes192-cbc", ISAKMP_ENC_AES_CBC,
+      "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b", "000102030405060708090a0b0c0d0e0f",
+      "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710",
+      "4f021db243bc633d7178183a9fa071e8b4d9ada9ad7dedf4e5e738763f69145a"
+      "571b242012fb7ae07fa9baac3df102e008b0e27988598881d920a9e64f5615cd" },
+    { "sp800-38a F.2.5 aes256-cbc", ISAKMP_ENC_AES_CBC,
+      "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+      "000102030405060708090a0b0c0d0e0f",
+      "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710",
+      "f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d"
+      "39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b" },
     { "fips81 des-cbc", ISAKMP_ENC_DES_CBC, "0123456789abcdef", "1234567890abcdef",
       "4e6f77206973207468652074696d6520666f7220616c6c20",
       "e5c7cdde872bf27c43e934008c389c0f683788499a7c05f6" },

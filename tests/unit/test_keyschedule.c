@@ -8,6 +8,7 @@
 #include "lib/testutil.h"
 
 #include "isakmp/cipher.h"
+#include "isakmp/dh.h"
 #include "isakmp/keyschedule.h"
 #include "isakmp/registry.h"
 #include "isakmp/secmem.h"
@@ -153,6 +154,45 @@ static void chain_2_informational(void)
     json_t *c = json_array_get(chains, 1);
     REQUIRE(json_object_get(c, "IV_msgid") != NULL);
     check_chain(c);
+}
+
+/* The file's third entry: a group-2 exchange whose g^xy starts with a
+ * zero byte.  The DH layer must hand the key schedule all 128 bytes
+ * (RFC 2409 uses g^xy at the group's full length); dropping the zero
+ * would change every key after it. */
+static void chain_3_leading_zero_secret(void)
+{
+    json_t *c = json_array_get(chains, 2);
+    REQUIRE(c != NULL);
+    size_t xn = 0, gxn = 0, gyn = 0, sn = 0;
+    uint8_t *x = json_hex(c, "x", &xn), *gx = json_hex(c, "g_x", &gxn);
+    uint8_t *gy = json_hex(c, "g_y_peer", &gyn), *want = json_hex(c, "g_xy", &sn);
+    REQUIRE(x && gx && gy && want);
+    CHECK_INT(sn, 128);
+    CHECK_INT(want[0], 0);                  /* the point of this vector */
+    struct isakmp_dh_key *k = NULL;
+    struct isakmp_crypto_cost rep;
+    REQUIRE(isakmp_dh_key_from_private(2 /* MODP 1024 */, x, xn, NULL, &k, &rep) ==
+            ISAKMP_DH_OK);
+    size_t pn = 0;
+    const uint8_t *pub = isakmp_dh_public(k, &pn);
+    CHECK_MEM(pub, pn, gx, gxn);
+    uint8_t out[ISAKMP_DH_MAX_SHARED];
+    size_t on = 0;
+    CHECK(isakmp_dh_compute(k, gy, gyn, out, sizeof out, &on, NULL, NULL) == ISAKMP_DH_OK);
+    CHECK_MEM(out, on, want, sn);
+
+    /* SKEYID_d over the padded value differs from one over the value
+     * without its zero byte: the length matters downstream. */
+    uint8_t sk[ISAKMP_HASH_MAX] = { 0 }, d1[ISAKMP_HASH_MAX], d2[ISAKMP_HASH_MAX];
+    uint8_t a[ISAKMP_HASH_MAX], e[ISAKMP_HASH_MAX], cky[8] = { 0 };
+    CHECK(isakmp_ks_skeyid_dae(ISAKMP_HASH_SHA1, sk, ISAKMP_BYTES(out, on), cky, cky, d1, a, e) == 0);
+    CHECK(isakmp_ks_skeyid_dae(ISAKMP_HASH_SHA1, sk, ISAKMP_BYTES(out + 1, on - 1), cky, cky, d2,
+                               a, e) == 0);
+    CHECK(memcmp(d1, d2, 20) != 0);
+    isakmp_dh_key_free(k);
+    isakmp_wipe(out, sizeof out);
+    free(x); free(gx); free(gy); free(want);
 }
 
 /* Independent restatement: HMAC-SHA1 over one flat buffer. */
@@ -345,6 +385,7 @@ int main(void)
     RUN(appendix_b_expansions);
     RUN(chain_1);
     RUN(chain_2_informational);
+    RUN(chain_3_leading_zero_secret);
     RUN(phase2_formulas);
     RUN(des_weak_key_slices);
     RUN(bad_inputs_refused);

@@ -72,6 +72,13 @@ static size_t build_everything(uint8_t *buf, size_t cap, unsigned seed)
     isakmp_build_id(&b, ISAKMP_ID_IPV4_ADDR_RANGE, 6, 80, "\x0a\x00\x00\x01\x0a\x00\x00\xfe", 8);
     isakmp_build_id(&b, ISAKMP_ID_DER_ASN1_DN, 0, 0, data, 40);
     isakmp_build_id(&b, ISAKMP_ID_KEY_ID, 0, 0, data, 5);
+    isakmp_build_id(&b, ISAKMP_ID_IPV6_ADDR, 17, 4500,
+                    "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+    isakmp_build_id(&b, ISAKMP_ID_IPV4_ADDR_SUBNET, 0, 0, "\xc6\x33\x64\x00\xff\xff\xff\x00", 8);
+    isakmp_build_id(&b, ISAKMP_ID_IPV6_ADDR_RANGE, 0, 0,
+                    "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01"
+                    "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\x00\xff", 32);
+    isakmp_build_id(&b, ISAKMP_ID_DER_ASN1_GN, 0, 0, data, 24);
     isakmp_build_cert(&b, ISAKMP_PL_CERT, ISAKMP_CERT_X509_SIG, data, 200);
     isakmp_build_cert(&b, ISAKMP_PL_CR, ISAKMP_CERT_X509_SIG, NULL, 0);
     isakmp_build_data(&b, ISAKMP_PL_HASH, data, 20);
@@ -112,7 +119,7 @@ static void every_payload_round_trips(void)
         CHECK_INT(msg.hdr.length, len);
         CHECK_MEM(msg.hdr.cky_i, 8, CKY_I, 8);
         CHECK_INT(msg.hdr.exchange, ISAKMP_XCHG_AGGRESSIVE);
-        CHECK_INT(msg.n_payloads, 23);
+        CHECK_INT(msg.n_payloads, 27);
         const struct isakmp_payload *sa = isakmp_msg_find(&msg, ISAKMP_PL_SA, 0);
         REQUIRE(sa != NULL);
         CHECK_INT(sa->u.sa.n_proposals, 1 + seed % 3 + 1);
@@ -189,6 +196,22 @@ static void every_payload_round_trips(void)
         CHECK(strstr(text, "Identification: alice@example.org") != NULL);
         CHECK(strstr(text, "Range end: 10.0.0.254") != NULL);
         CHECK(strstr(text, "Payload: NAT-OA (draft) (131)") != NULL);
+        /* every IPsec DOI ID type (RFC 2407 §4.6.2.1) comes back, named */
+        static const char *const id_names[] = {
+            "ID_IPV4_ADDR (1)", "ID_FQDN (2)", "ID_USER_FQDN (3)", "ID_IPV4_ADDR_SUBNET (4)",
+            "ID_IPV6_ADDR (5)", "ID_IPV6_ADDR_SUBNET (6)", "ID_IPV4_ADDR_RANGE (7)",
+            "ID_IPV6_ADDR_RANGE (8)", "ID_DER_ASN1_DN (9)", "ID_DER_ASN1_GN (10)", "ID_KEY_ID (11)",
+        };
+        for (size_t i = 0; i < sizeof id_names / sizeof id_names[0]; i++)
+            CHECK_MSG(strstr(text, id_names[i]) != NULL, "dissector lacks %s", id_names[i]);
+        CHECK_INT(isakmp_msg_count(&msg, ISAKMP_PL_ID), 11);
+        const struct isakmp_payload *v6 = isakmp_msg_find(&msg, ISAKMP_PL_ID, 7);
+        REQUIRE(v6);
+        CHECK_INT(v6->u.id.type, ISAKMP_ID_IPV6_ADDR);
+        CHECK_INT(v6->u.id.port, 4500);
+        CHECK(strstr(text, "Address: 2001:db8:0:0:0:0:0:1") != NULL);   /* groups uncompressed */
+        CHECK(strstr(text, "255.255.255.0") != NULL);
+        CHECK(strstr(text, "Range end: 2001:db8:0:0:0:0:0:ff") != NULL);
     }
 }
 

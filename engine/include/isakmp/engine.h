@@ -195,7 +195,10 @@ struct isakmp_config {
     size_t n_rsa_peers;
     /* Phase-1 transforms we offer as initiator and accept as responder,
      * in order of preference (copied).  A responder takes the first
-     * transform of the initiator's list that matches one of these. */
+     * transform of the initiator's list that matches one of these.
+     * NULL/0: the default policy, isakmp_default_p1_transforms()
+     * (isakmp/cipher.h: nothing with DES, MD5 or group 1), with PSK when
+     * psks are given and RSA signatures when rsa_key is set. */
     const struct isakmp_p1_transform *p1;
     size_t n_p1;
     /* Phase-2 proposals we accept as responder (copied); same rule. */

@@ -70,10 +70,13 @@ enum isakmp_wire_status {
 };
 
 /* Which Notify each check answers with (RFC 2408 §5.2-5.15):
- *   datagram shorter than the fixed header, a payload shorter than its
- *   fixed fields, a non-zero RESERVED field, more payloads than the bound
+ *   datagram shorter than the fixed header, a header Length below the
+ *   fixed header (28) or over the 65535-byte limit (the field cannot
+ *   describe any message), a payload shorter than its fixed fields, a
+ *   non-zero RESERVED field, more payloads than the bound
  *                                              -> PAYLOAD-MALFORMED
- *   header Length != datagram length, a payload running past the message,
+ *   a plausible header Length != datagram length, a payload running past
+ *   the message,
  *   the chain ending before the message ends  -> UNEQUAL-PAYLOAD-LENGTHS
  *   major version != 1 (IKEv2 is 2)            -> INVALID-MAJOR-VERSION
  *   minor version != 0                         -> INVALID-MINOR-VERSION
