@@ -174,7 +174,7 @@ uint64_t sim_attacker_craft_ns(const struct sim_attack *a)
     return isakmp_cost_lookup(sim_attacker_node(a)->cost, ISAKMP_COST_CHEAP, 0, 0);
 }
 
-void sim_attacker_crypto(struct sim_attack *a, enum isakmp_crypto_op op,
+void sim_attacker_crypto(struct sim_attack *a, enum isakmp_crypto_op op, const struct isakmp_dh_key *key,
                          const struct isakmp_crypto_cost *rep)
 {
     struct isakmp_event ev;
@@ -184,6 +184,9 @@ void sim_attacker_crypto(struct sim_attack *a, enum isakmp_crypto_op op,
     ev.u.crypto.op = op;
     ev.u.crypto.group = rep->group;
     ev.u.crypto.bits = rep->bits;
+    if (key)
+        ev.u.crypto.exp_policy = isakmp_dh_key_policy(key).kind == ISAKMP_DH_EXP_SHORT
+            ? ISAKMP_CRYPTO_EXP_SHORT : ISAKMP_CRYPTO_EXP_FULL;
     ev.u.crypto.virtual_ns = rep->virtual_ns;
     ev.u.crypto.cpu_ns = rep->cpu_ns;
     sim_record_event(sim_attacker_node(a), &ev);
@@ -344,8 +347,8 @@ bool sim_attack_flood_init(struct sim_attack *a)
         }
         const uint8_t *pub = isakmp_dh_public(key, &f->ke_len);
         memcpy(f->ke, pub, f->ke_len);
+        sim_attacker_crypto(a, ISAKMP_CRYPTO_DH_KEYGEN, key, &rep);
         isakmp_dh_key_free(key);
-        sim_attacker_crypto(a, ISAKMP_CRYPTO_DH_KEYGEN, &rep);
         f->setup_ns = rep.virtual_ns;
     }
     /* By default (via = "link") datagrams enter at the target's end of a

@@ -264,7 +264,7 @@ static uint64_t send_message3(struct ke_flood *f, struct isakmp_cpu *cpu, struct
             release(f, s);
             return 0;
         }
-        sim_attacker_crypto(a, ISAKMP_CRYPTO_DH_KEYGEN, &rep);
+        sim_attacker_crypto(a, ISAKMP_CRYPTO_DH_KEYGEN, s->key, &rep);
         sim_attack_count(a, "attacker-dh-generate", 1);
         cost = rep.virtual_ns;
         pub = isakmp_dh_public(s->key, &pub_len);
@@ -315,7 +315,7 @@ static uint64_t compute_shared(struct ke_flood *f, struct slot *s, const struct 
     volatile uint8_t *v = shared;       /* a secret, even an attacker's */
     for (size_t i = 0; i < shared_len; i++)
         v[i] = 0;
-    sim_attacker_crypto(f->a, ISAKMP_CRYPTO_DH_SHARED, &rep);
+    sim_attacker_crypto(f->a, ISAKMP_CRYPTO_DH_SHARED, s->key, &rep);
     sim_attack_count(f->a, "attacker-dh-compute", 1);
     return rep.virtual_ns;
 }
@@ -467,10 +467,10 @@ bool sim_attack_ke_flood_init(struct sim_attack *a)
         const uint8_t *pub = isakmp_dh_public(key, &f->ke[k].len);
         memcpy(f->ke[k].pub, pub, f->ke[k].len);
         f->ke[k].group = f->p1[i].group;
-        isakmp_dh_key_free(key);
         f->n_ke++;
         cost += rep.virtual_ns;          /* the attacker node's cost table */
-        sim_attacker_crypto(a, ISAKMP_CRYPTO_DH_KEYGEN, &rep);
+        sim_attacker_crypto(a, ISAKMP_CRYPTO_DH_KEYGEN, key, &rep);
+        isakmp_dh_key_free(key);
     }
     f->setup_ns = cost;                  /* charged to its CPU at the start */
     sim_attack_count(a, "attacker-dh-generate", sa->ke == ISAKMP_SCN_KE_REUSE ? f->n_ke : 0);

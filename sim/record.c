@@ -305,6 +305,8 @@ void sim_record_event(struct sim_node *n, const struct isakmp_event *ev)
                 .dh_group = ev->u.crypto.group, .bits = ev->u.crypto.bits,
                 .virtual_ns = ev->u.crypto.virtual_ns,
                 .wall_cpu_ns = ev->u.crypto.cpu_ns ? (int64_t)ev->u.crypto.cpu_ns : -1,
+                .exp_policy = ev->u.crypto.exp_policy == ISAKMP_CRYPTO_EXP_SHORT ? "short"
+                            : ev->u.crypto.exp_policy == ISAKMP_CRYPTO_EXP_FULL ? "full" : NULL,
             };
             rec_check(w, isakmp_rec_add_crypto_op(r->rec, &op));
         }

@@ -27,7 +27,7 @@ static const char *const insert_sql[ST_COUNT] = {
     "auth, dh_group, start_ns, end_ns, outcome, failure_reason, notify, messages, bytes, "
     "retransmissions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     "INSERT INTO temp.stage_crypto_ops (run_id, op_id, node, t_ns, kind, dh_group, bits, "
-    "virtual_ns, wall_cpu_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "virtual_ns, wall_cpu_ns, exp_policy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     "INSERT INTO temp.stage_samples (run_id, node, t_ns, cpu_busy, queue_len, half_open, "
     "established, state_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO temp.stage_attack_traffic (run_id, attack, attacker, kind, sent, delivered, "
@@ -94,6 +94,18 @@ sqlite3 *isakmp_rec_db(struct isakmp_recorder *r)
     return r->db;
 }
 
+/* A database made before a column existed gets it.  ALTER TABLE adds it
+ * last, where the schema has it too, so the staging tables (SELECT *)
+ * keep the same column order. */
+static bool upgrade_schema(struct isakmp_recorder *r)
+{
+    sqlite3_stmt *st = NULL;
+    bool has = sqlite3_prepare_v2(r->db, "SELECT exp_policy FROM crypto_ops LIMIT 0", -1, &st,
+                                  NULL) == SQLITE_OK;
+    sqlite3_finalize(st);
+    return has || exec(r, "ALTER TABLE crypto_ops ADD COLUMN exp_policy TEXT");
+}
+
 struct isakmp_recorder *isakmp_rec_open(const char *path, char *err, size_t errlen)
 {
     struct isakmp_recorder *r = calloc(1, sizeof *r);
@@ -109,6 +121,7 @@ struct isakmp_recorder *isakmp_rec_open(const char *path, char *err, size_t errl
     ok = ok && sqlite3_busy_timeout(r->db, 30000) == SQLITE_OK;
     ok = ok && exec(r, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     ok = ok && exec(r, isakmp_results_schema_sql);
+    ok = ok && upgrade_schema(r);
     if (!ok) {
         snprintf(err, errlen, "%s: %s", path, r->err);
         isakmp_rec_close(r);
@@ -429,6 +442,7 @@ bool isakmp_rec_add_crypto_op(struct isakmp_recorder *r, const struct isakmp_rec
     bind_int_or_null(st, 7, op->bits, op->bits != 0);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)op->virtual_ns);
     bind_int_or_null(st, 9, op->wall_cpu_ns, op->wall_cpu_ns >= 0);
+    bind_text_or_null(st, 10, op->exp_policy);
     return step(r, ST_CRYPTO);
 }
 

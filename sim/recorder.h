@@ -96,6 +96,7 @@ struct isakmp_rec_crypto_op {
     unsigned bits;               /* 0 = NULL */
     uint64_t virtual_ns;
     int64_t wall_cpu_ns;         /* < 0 = not measured (NULL) */
+    const char *exp_policy;      /* DH: "full" / "short"; NULL otherwise */
 };
 
 struct isakmp_rec_sample {

@@ -120,6 +120,8 @@ const char isakmp_results_schema_sql[] =
     "    bits         INTEGER,           -- exponent bits (DH) or modulus bits (RSA)\n"
     "    virtual_ns   INTEGER NOT NULL,  -- virtual CPU time charged\n"
     "    wall_cpu_ns  INTEGER,           -- measured thread CPU time on the host (not deterministic)\n"
+    "    exp_policy   TEXT,              -- DH: 'full' or 'short', the key's private-exponent\n"
+    "                                    -- policy (isakmp/dh.h); NULL for other operations\n"
     "    PRIMARY KEY (run_id, op_id)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS crypto_ops_kind ON crypto_ops(kind, dh_group);\n"

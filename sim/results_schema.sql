@@ -107,6 +107,8 @@ CREATE TABLE IF NOT EXISTS crypto_ops (
     bits         INTEGER,           -- exponent bits (DH) or modulus bits (RSA)
     virtual_ns   INTEGER NOT NULL,  -- virtual CPU time charged
     wall_cpu_ns  INTEGER,           -- measured thread CPU time on the host (not deterministic)
+    exp_policy   TEXT,              -- DH: 'full' or 'short', the key's private-exponent
+                                    -- policy (isakmp/dh.h); NULL for other operations
     PRIMARY KEY (run_id, op_id)
 );
 CREATE INDEX IF NOT EXISTS crypto_ops_kind ON crypto_ops(kind, dh_group);

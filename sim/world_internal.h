@@ -277,9 +277,11 @@ void sim_pacer_tick(struct sim_attack *a, struct sim_pacer *p);
  * most one owed unit is ever queued). */
 void sim_pacer_done(struct sim_attack *a, struct sim_pacer *p);
 uint64_t sim_attacker_craft_ns(const struct sim_attack *a);
-/* Record one attacker crypto operation (a crypto_ops row of its node). */
+/* Record one attacker crypto operation (a crypto_ops row of its node);
+ * key: the DH key it used (its exponent policy is recorded), or NULL. */
+struct isakmp_dh_key;
 void sim_attacker_crypto(struct sim_attack *a, enum isakmp_crypto_op op,
-                         const struct isakmp_crypto_cost *rep);
+                         const struct isakmp_dh_key *key, const struct isakmp_crypto_cost *rep);
 
 /* conditions.c (scheduled link changes, named-message loss) */
 bool sim_conditions_schedule(struct sim_world *w);

@@ -282,6 +282,15 @@ struct ike_dh {
     void (*owned_free)(void *);
 };
 
+/* The exponent policy of a key as events report it (enum isakmp_crypto_exp). */
+static uint8_t ike_dh_exp_policy(const struct isakmp_dh_key *key)
+{
+    if (!key)
+        return ISAKMP_CRYPTO_EXP_NONE;
+    return isakmp_dh_key_policy(key).kind == ISAKMP_DH_EXP_SHORT ? ISAKMP_CRYPTO_EXP_SHORT
+                                                                  : ISAKMP_CRYPTO_EXP_FULL;
+}
+
 bool ike_group_supported(uint16_t group)
 {
     return isakmp_dh_group(group) != NULL;
@@ -294,9 +303,9 @@ size_t ike_dh_public_len(uint16_t group)
 }
 
 static void report(struct isakmp_engine *e, enum isakmp_crypto_op op,
-                   const struct isakmp_crypto_cost *r)
+                   const struct isakmp_crypto_cost *r, const struct isakmp_dh_key *key)
 {
-    fw_event_crypto_dh(e, op, r->group, r->bits, r->virtual_ns, r->cpu_ns);
+    fw_event_crypto_dh(e, op, r->group, r->bits, ike_dh_exp_policy(key), r->virtual_ns, r->cpu_ns);
 }
 
 /* The crypto layer measures thread CPU time for a report it is given
@@ -342,7 +351,7 @@ struct ike_dh *ike_dh_new(struct isakmp_engine *e, uint16_t group)
         return NULL;
     }
     unmeasured(e, &r, ISAKMP_COST_DH_GENERATE, dh->key, true);
-    report(e, ISAKMP_CRYPTO_DH_KEYGEN, &r);
+    report(e, ISAKMP_CRYPTO_DH_KEYGEN, &r, dh->key);
     /* The key lives in GMP/Nettle memory: count an estimate of it (the
      * public value, the private value and bookkeeping). */
     dh->charged = 3 * g->public_len + 128;
@@ -363,7 +372,7 @@ bool ike_dh_shared(struct isakmp_engine *e, struct ike_dh *dh, const uint8_t *pe
     enum isakmp_dh_error err = isakmp_dh_compute(dh->key, peer, len, out, IKE_MAX_DH, out_len,
                                                  e->cfg.cost, measured(e, &r));
     unmeasured(e, &r, ISAKMP_COST_DH_COMPUTE, dh->key, err == ISAKMP_DH_OK);
-    report(e, ISAKMP_CRYPTO_DH_SHARED, &r);
+    report(e, ISAKMP_CRYPTO_DH_SHARED, &r, dh->key);
     return err == ISAKMP_DH_OK;
 }
 
@@ -380,7 +389,7 @@ struct ike_dh *ike_dh_adopt(struct isakmp_engine *e, struct isakmp_dh_key *key,
     dh->key = key;
     dh->owned = owned;
     dh->owned_free = owned_free;
-    report(e, ISAKMP_CRYPTO_DH_KEYGEN, cost);
+    report(e, ISAKMP_CRYPTO_DH_KEYGEN, cost, key);
     size_t len;
     isakmp_dh_public(key, &len);
     dh->charged = 5 * len + 128;      /* + the group's parameters (hex) */

@@ -24,11 +24,11 @@ uint64_t fw_cpu_now(struct isakmp_engine *e)
 void fw_event_crypto(struct isakmp_engine *e, enum isakmp_crypto_op op,
                      uint16_t group, uint64_t virtual_ns, uint64_t cpu_ns)
 {
-    fw_event_crypto_dh(e, op, group, 0, virtual_ns, cpu_ns);
+    fw_event_crypto_dh(e, op, group, 0, ISAKMP_CRYPTO_EXP_NONE, virtual_ns, cpu_ns);
 }
 
 void fw_event_crypto_dh(struct isakmp_engine *e, enum isakmp_crypto_op op, uint16_t group,
-                        uint32_t bits, uint64_t virtual_ns, uint64_t cpu_ns)
+                        uint32_t bits, uint8_t exp_policy, uint64_t virtual_ns, uint64_t cpu_ns)
 {
     struct isakmp_event ev;
     memset(&ev, 0, sizeof ev);
@@ -36,6 +36,7 @@ void fw_event_crypto_dh(struct isakmp_engine *e, enum isakmp_crypto_op op, uint1
     ev.u.crypto.op = op;
     ev.u.crypto.group = group;
     ev.u.crypto.bits = bits;
+    ev.u.crypto.exp_policy = exp_policy;
     ev.u.crypto.virtual_ns = virtual_ns;
     ev.u.crypto.cpu_ns = cpu_ns;
     e->cost += virtual_ns;

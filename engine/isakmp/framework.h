@@ -322,9 +322,10 @@ void *fw_memdup(struct isakmp_engine *e, const void *p, size_t n);
 void fw_event(struct isakmp_engine *e, struct isakmp_event *ev);  /* fills now */
 void fw_event_crypto(struct isakmp_engine *e, enum isakmp_crypto_op op,
                      uint16_t group, uint64_t virtual_ns, uint64_t cpu_ns);
-/* The same for a DH operation, with the private exponent/scalar bits. */
+/* The same for a DH operation, with the private exponent/scalar bits and
+ * the exponent policy (enum isakmp_crypto_exp). */
 void fw_event_crypto_dh(struct isakmp_engine *e, enum isakmp_crypto_op op, uint16_t group,
-                        uint32_t bits, uint64_t virtual_ns, uint64_t cpu_ns);
+                        uint32_t bits, uint8_t exp_policy, uint64_t virtual_ns, uint64_t cpu_ns);
 uint64_t fw_cpu_now(struct isakmp_engine *e);
 /* Virtual cost of a cheap operation (enum isakmp_cost_kind) from the
  * configured table (0 without one). */

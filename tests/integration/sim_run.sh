@@ -46,6 +46,12 @@ if "$ISAKMP" run "$T/timing.cfg" --quiet --out "$T/t1" >/dev/null 2>"$T/err"; th
     else
         notok "timing" "responder done at '$done_at', expected $expect (messages $n9)"
     fi
+    # the exponent policy is recorded with each DH operation (exponent = "short"; 256 bits)
+    pol=$(q "$db" "SELECT group_concat(DISTINCT kind || ':' || exp_policy || ':' || bits) FROM (SELECT * FROM crypto_ops WHERE kind LIKE 'dh-%' ORDER BY kind)")
+    other=$(q "$db" "SELECT COUNT(*) FROM crypto_ops WHERE kind NOT LIKE 'dh-%' AND exp_policy IS NOT NULL")
+    [ "$pol" = "dh-compute:short:256,dh-generate:short:256" ] && [ "$other" = 0 ] &&
+        ok "timing: crypto_ops records exp_policy 'short' and 256 bits for every DH operation" ||
+        notok "exp_policy recorded" "'$pol' (non-DH rows with a policy: $other)"
     xs=$(q "$db" "SELECT group_concat(phase || ':' || outcome || ':' || messages || ':' || retransmissions, ' ') FROM exchanges")
     [ "$xs" = "1:completed:6:0 2:completed:3:0" ] && ok "timing: exchange rows (phase 1: 6 messages, QM: 3)" || notok "exchange rows" "$xs"
     # ---- tshark decrypts messages 5, 6 and Quick Mode with the table written

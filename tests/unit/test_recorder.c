@@ -114,7 +114,7 @@ static bool add_rows(struct isakmp_recorder *r, uint64_t latency_scale)
         };
         ok = isakmp_rec_add_exchange(r, &x, NULL);
     }
-    struct isakmp_rec_crypto_op op = { "b", 5, "dh-generate", 14, 2047, 2300000, 2200000 };
+    struct isakmp_rec_crypto_op op = { "b", 5, "dh-generate", 14, 2047, 2300000, 2200000, "full" };
     ok = ok && isakmp_rec_add_crypto_op(r, &op);
     struct isakmp_rec_sample s = { "b", 100000000, 0.25, 3, 1, 2, 4096 };
     ok = ok && isakmp_rec_add_sample(r, &s);
@@ -293,6 +293,7 @@ static void completed_run_has_all_rows(void)
     CHECK_INT(query_int(db, "SELECT COUNT(*) FROM nodes"), 2);
     CHECK_INT(query_int(db, "SELECT COUNT(*) FROM messages WHERE direction = 'out'"), 1);
     CHECK_INT(query_int(db, "SELECT dropped FROM attack_traffic"), 10);
+    CHECK_STR(query_text(db, "SELECT exp_policy || ' ' || bits FROM crypto_ops"), "full 2047");
     /* a failed run keeps its rows and says why */
     struct isakmp_rec_run_info j = info(NULL, 0);
     REQUIRE(isakmp_rec_begin_run(r, &j, NULL));
@@ -362,7 +363,7 @@ static void views_compute_statistics(void)
         CHECK(isakmp_rec_add_exchange(r, &q, NULL));
         for (int o = 0; o < 2; o++) {
             struct isakmp_rec_crypto_op op = { "b", 1, o ? "dh-compute" : "dh-generate", 14, 256,
-                                               (uint64_t)(300000 + 1000 * k), 250000 + 2000 * k };
+                                               (uint64_t)(300000 + 1000 * k), 250000 + 2000 * k, "full" };
             CHECK(isakmp_rec_add_crypto_op(r, &op));
         }
         CHECK(isakmp_rec_end_run(r, NULL));
@@ -527,7 +528,7 @@ static void ten_thousand_exchanges(void)
             .messages = 6, .bytes = 1000 };
         ok = isakmp_rec_add_exchange(r, &e, NULL);
         for (int o = 0; o < 4 && ok; o++) {
-            struct isakmp_rec_crypto_op op = { "b", (uint64_t)x, "dh-compute", 14, 2047, 2300000, -1 };
+            struct isakmp_rec_crypto_op op = { "b", (uint64_t)x, "dh-compute", 14, 2047, 2300000, -1, "full" };
             ok = isakmp_rec_add_crypto_op(r, &op);
         }
     }
@@ -539,6 +540,31 @@ static void ten_thousand_exchanges(void)
     CHECK_INT(query_int(isakmp_rec_db(r), "SELECT COUNT(*) FROM crypto_ops"), 40000);
     CHECK_INT(query_int(isakmp_rec_db(r), "SELECT completed FROM run_exchange_stats"), 10000);
     CHECK_MSG(s < 20, "took %.1f s", s);
+    isakmp_rec_close(r);
+}
+
+/* A database made before crypto_ops.exp_policy existed gets the column
+ * when opened, and new rows fill it. */
+static void old_database_upgraded(void)
+{
+    char err[256];
+    fresh_db("old");
+    sqlite3 *old = NULL;
+    REQUIRE(sqlite3_open(db_path, &old) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(old, "CREATE TABLE crypto_ops (run_id INTEGER NOT NULL, op_id INTEGER NOT "
+                         "NULL, node TEXT NOT NULL, t_ns INTEGER NOT NULL, kind TEXT NOT NULL, "
+                         "dh_group INTEGER, bits INTEGER, virtual_ns INTEGER NOT NULL, wall_cpu_ns "
+                         "INTEGER, PRIMARY KEY (run_id, op_id));", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(old);
+    struct isakmp_recorder *r = isakmp_rec_open(db_path, err, sizeof err);
+    CHECK_MSG(r != NULL, "%s", err);
+    REQUIRE(r != NULL);
+    struct isakmp_rec_run_info i = info(NULL, 0);
+    REQUIRE(isakmp_rec_begin_run(r, &i, NULL));
+    struct isakmp_rec_crypto_op op = { "b", 5, "dh-compute", 14, 320, 360000, -1, "short" };
+    CHECK(isakmp_rec_add_crypto_op(r, &op));
+    CHECK_MSG(isakmp_rec_end_run(r, NULL), "%s", isakmp_rec_error(r));
+    CHECK_STR(query_text(isakmp_rec_db(r), "SELECT exp_policy FROM crypto_ops"), "short");
     isakmp_rec_close(r);
 }
 
@@ -567,6 +593,7 @@ int main(void)
     RUN(identical_runs_identical_rows);
     RUN(ten_thousand_exchanges);
     RUN(params_json);
+    RUN(old_database_upgraded);
     remove_tmp();
     return check_summary();
 }

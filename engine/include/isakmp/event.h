@@ -100,6 +100,13 @@ enum isakmp_crypto_op {
     ISAKMP_CRYPTO_COOKIE,           /* one cookie MAC */
 };
 
+/* The private-exponent policy of a DH operation's key (isakmp/dh.h). */
+enum isakmp_crypto_exp {
+    ISAKMP_CRYPTO_EXP_NONE = 0,     /* not a DH operation */
+    ISAKMP_CRYPTO_EXP_FULL = 1,     /* full-size exponent/scalar */
+    ISAKMP_CRYPTO_EXP_SHORT = 2,    /* short exponent (RFC 3526 §8) */
+};
+
 enum isakmp_defence_action {
     ISAKMP_DEF_COOKIE_BAD = 1,      /* a message with a forged/stale CKY-R dropped */
     ISAKMP_DEF_HALF_OPEN_GLOBAL,    /* message 1 dropped: global half-open limit */
@@ -179,6 +186,8 @@ struct isakmp_event {
             uint16_t group;         /* DH group or 0 */
             uint32_t bits;          /* DH: private exponent/scalar bits (the exponent
                                      * policy at work); 0 for other operations */
+            uint8_t exp_policy;     /* DH: ISAKMP_CRYPTO_EXP_FULL or _SHORT, the
+                                     * policy the key was made under; 0 otherwise */
             uint64_t virtual_ns;    /* cost from the configured cost table (0 if none) */
             uint64_t cpu_ns;        /* measured with callbacks.cpu_clock (0 if none) */
         } crypto;
