@@ -26,7 +26,7 @@ else
 OPT := -O2 -g
 endif
 
-PKGS_ENGINE := nettle hogweed gnutls
+PKGS_ENGINE := nettle hogweed gnutls libgcrypt
 PKGS_TOOLS  := sqlite3 libpcap libconfig
 NS3_MODULES := ns3-core ns3-network ns3-internet ns3-point-to-point ns3-csma
 
@@ -128,7 +128,9 @@ test: deps
 	$(MAKE) $(FUZZERS)
 	tests/run build build/sanitize
 
-run: deps all
+# A fresh make after deps: this make's pkg-config flags were read before install-deps ran.
+run: deps
+	$(MAKE) all
 	scripts/run-default-experiment
 
 bench: deps

@@ -26,6 +26,7 @@ static const struct name_num groups[] = {
     {"modp3072", 15, 0}, {"modp4096", 16, 0}, {"modp6144", 17, 0}, {"modp8192", 18, 0},
     {"ecp256", 19, 0}, {"ecp384", 20, 0}, {"ecp521", 21, 0}, {"modp1024s160", 22, 0},
     {"modp2048s224", 23, 0}, {"modp2048s256", 24, 0}, {"ecp192", 25, 0}, {"ecp224", 26, 0},
+    {"ecp224bp", 27, 0}, {"ecp256bp", 28, 0}, {"ecp384bp", 29, 0}, {"ecp512bp", 30, 0},
     {"curve25519", 31, 0}, {"x25519", 31, 0}, {"curve448", 32, 0}, {"x448", 32, 0},
 };
 /* ESP transform IDs (RFC 2407 §4.4.4) and authentication attribute

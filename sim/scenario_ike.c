@@ -19,6 +19,7 @@ static const struct named groups[] = {
     { "modp3072", 15 }, { "modp4096", 16 }, { "modp6144", 17 }, { "modp8192", 18 },
     { "ecp256", 19 }, { "ecp384", 20 }, { "ecp521", 21 }, { "modp1024s160", 22 },
     { "modp2048s224", 23 }, { "modp2048s256", 24 }, { "ecp192", 25 }, { "ecp224", 26 },
+    { "ecp224bp", 27 }, { "ecp256bp", 28 }, { "ecp384bp", 29 }, { "ecp512bp", 30 },
     { "curve25519", 31 }, { "curve448", 32 }, { NULL, 0 },
 };
 static const struct named p1_ciphers[] = {

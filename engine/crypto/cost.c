@@ -68,6 +68,7 @@ bool isakmp_cost_set(struct isakmp_cost_table *t, enum isakmp_cost_kind kind,
 #define MODEL_MODP_REF_EXP  256u
 #define MODEL_MODP_REF_MOD  2048u
 #define MODEL_ECP_REF_NS    95000u    /* P-256 d*Q */
+#define MODEL_ECP_BP_REF_NS 850000u   /* brainpoolP256r1 d*Q, libgcrypt */
 #define MODEL_X25519_NS     55000u
 #define MODEL_X448_NS       170000u
 #define MODEL_RSA_PRIV_NS   1500000u  /* 2048-bit sign/decrypt */
@@ -109,6 +110,14 @@ uint64_t isakmp_cost_model(enum isakmp_cost_kind kind, uint16_t group, uint32_t 
                    ((uint64_t)MODEL_MODP_REF_EXP * MODEL_MODP_REF_MOD * MODEL_MODP_REF_MOD);
         }
         case ISAKMP_DH_TYPE_ECP: {
+            if (g->id >= 27 && g->id <= 30) {
+                /* Brainpool on libgcrypt: quadratic in 64-bit limbs (its
+                 * generic MPI arithmetic works on whole limbs: 224 and
+                 * 256 bits cost the same); generate = compute (its
+                 * side-channel-resistant ladder has no fixed-base table). */
+                uint64_t limbs = (g->modulus_bits + 63) / 64;
+                return scale_pow(MODEL_ECP_BP_REF_NS, limbs, 4, 2);
+            }
             /* ~bits point operations of ~bits^2 each: cubic in field bits */
             uint64_t ns = scale_pow(MODEL_ECP_REF_NS, g->modulus_bits, 256, 3);
             return kind == ISAKMP_COST_DH_GENERATE ? ns / 3 : ns;

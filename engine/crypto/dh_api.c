@@ -1,5 +1,6 @@
 /* The public Diffie-Hellman API (isakmp/dh.h): key objects, dispatch to
- * the MODP / ECP / Montgomery code, errors, and cost reports. */
+ * the MODP / ECP (Nettle, or libgcrypt for Brainpool) / Montgomery code,
+ * errors, and cost reports. */
 #include "crypto/dh_impl.h"
 #include "isakmp/secmem.h"
 
@@ -86,6 +87,8 @@ enum isakmp_dh_error isakmp_dh_generate(uint16_t group,
         err = ISAKMP_DH_ERR_NOMEM;
     else if (g->info.type == ISAKMP_DH_TYPE_MODP)
         err = dh_modp_generate(k, policy, random, rnd_user);
+    else if (g->gcry_curve)
+        err = dh_ecpg_generate(k, random, rnd_user);
     else if (g->info.type == ISAKMP_DH_TYPE_ECP)
         err = dh_ecp_generate(k, random, rnd_user);
     else
@@ -120,6 +123,8 @@ enum isakmp_dh_error isakmp_dh_key_from_private(uint16_t group,
         err = ISAKMP_DH_ERR_NOMEM;
     else if (g->info.type == ISAKMP_DH_TYPE_MODP)
         err = dh_modp_from_private(k, priv, len);
+    else if (g->gcry_curve)
+        err = dh_ecpg_from_private(k, priv, len);
     else if (g->info.type == ISAKMP_DH_TYPE_ECP)
         err = dh_ecp_from_private(k, priv, len);
     else
@@ -182,6 +187,8 @@ enum isakmp_dh_error isakmp_dh_check_public(uint16_t group,
     const struct dh_group *g = dh_group_find(group);
     if (!g)
         return ISAKMP_DH_ERR_GROUP;
+    if (g->gcry_curve)
+        return dh_ecpg_check(g, peer, len);
     switch (g->info.type) {
     case ISAKMP_DH_TYPE_MODP: return dh_modp_check(g, peer, len);
     case ISAKMP_DH_TYPE_ECP: return dh_ecp_check(g, peer, len);
@@ -203,7 +210,9 @@ enum isakmp_dh_error isakmp_dh_compute(const struct isakmp_dh_key *k,
         return ISAKMP_DH_ERR_ARG;
     }
     enum isakmp_dh_error err;
-    switch (k->g->info.type) {
+    if (k->g->gcry_curve)
+        err = dh_ecpg_compute(k, peer, peer_len, shared);
+    else switch (k->g->info.type) {
     case ISAKMP_DH_TYPE_MODP: err = dh_modp_compute(k, peer, peer_len, shared); break;
     case ISAKMP_DH_TYPE_ECP: err = dh_ecp_compute(k, peer, peer_len, shared); break;
     default: err = dh_mont_compute(k, peer, peer_len, shared); break;

@@ -16,6 +16,9 @@ struct dh_group {
     /* ECP: Nettle's curve and the field prime in hex. */
     const struct ecc_curve *(*curve)(void);
     const char *field_hex;
+    /* ECP on libgcrypt (Brainpool, which Nettle lacks): its curve name;
+     * NULL for every other group.  dh_api.c dispatches on it. */
+    const char *gcry_curve;
 };
 
 /* NULL when unsupported. */
@@ -69,6 +72,21 @@ enum isakmp_dh_error dh_ecp_check(const struct dh_group *g,
 enum isakmp_dh_error dh_ecp_compute(const struct isakmp_dh_key *k,
                                     const uint8_t *peer, size_t len,
                                     uint8_t *shared);
+
+/* ECP groups on libgcrypt (dh_ecp_gcrypt.c): same contract as dh_ecp_*. */
+enum isakmp_dh_error dh_ecpg_generate(struct isakmp_dh_key *k,
+                                      isakmp_random_fn *random, void *user);
+enum isakmp_dh_error dh_ecpg_from_private(struct isakmp_dh_key *k,
+                                          const uint8_t *priv, size_t len);
+enum isakmp_dh_error dh_ecpg_check(const struct dh_group *g,
+                                   const uint8_t *peer, size_t len);
+enum isakmp_dh_error dh_ecpg_compute(const struct isakmp_dh_key *k,
+                                     const uint8_t *peer, size_t len,
+                                     uint8_t *shared);
+/* Initialise libgcrypt once per process (thread-safe); false when it is
+ * unusable (older than the headers we were built with).  The dh_ecpg_*
+ * functions call it; others (bench) call it before using libgcrypt. */
+bool dh_gcrypt_init(void);
 
 enum isakmp_dh_error dh_mont_generate(struct isakmp_dh_key *k,
                                       isakmp_random_fn *random, void *user);

@@ -275,14 +275,21 @@ static const char field_p521[] =
 
 #define MODP(id_, name_, bits_, full_, short_, p_, g_, q_)                  \
     { { (id_), ISAKMP_DH_TYPE_MODP, (name_), (bits_) / 8, (bits_) / 8,      \
-        (bits_), (full_), (short_) }, (p_), (g_), (q_), NULL, NULL }
+        (bits_), (full_), (short_) }, (p_), (g_), (q_), NULL, NULL, NULL }
 #define ECP(id_, name_, bits_, curve_, field_)                              \
     { { (id_), ISAKMP_DH_TYPE_ECP, (name_), 2 * (((bits_) + 7) / 8),        \
         ((bits_) + 7) / 8, (bits_), (bits_), (bits_) }, NULL, NULL, NULL,   \
-      (curve_), (field_) }
+      (curve_), (field_), NULL }
+/* ECP on libgcrypt: p, a, b, G and n come from the library by curve name
+ * (RFC 5639 values; tests/unit/test_dh_validate.c checks p and the
+ * known answers check the rest).  Order bits = field bits for these. */
+#define ECPG(id_, name_, bits_, gcry_name_)                                 \
+    { { (id_), ISAKMP_DH_TYPE_ECP, (name_), 2 * ((bits_) / 8),              \
+        (bits_) / 8, (bits_), (bits_), (bits_) }, NULL, NULL, NULL,         \
+      NULL, NULL, (gcry_name_) }
 #define MONT(id_, name_, bits_, len_, scalar_bits_)                         \
     { { (id_), ISAKMP_DH_TYPE_MONTGOMERY, (name_), (len_), (len_), (bits_), \
-        (scalar_bits_), (scalar_bits_) }, NULL, NULL, NULL, NULL, NULL }
+        (scalar_bits_), (scalar_bits_) }, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* In increasing group number (isakmp_dh_groups relies on it). */
 static const struct dh_group groups[] = {
@@ -302,6 +309,12 @@ static const struct dh_group groups[] = {
     MODP(24, "modp2048s256", 2048, 256, 256, modp_p_24, modp_g_24, modp_q_24),
     ECP(25, "ecp192", 192, nettle_get_secp_192r1, field_p192),
     ECP(26, "ecp224", 224, nettle_get_secp_224r1, field_p224),
+    /* RFC 6932 (IANA Group Description 27-30): Brainpool, on libgcrypt
+     * (strongSwan's names). */
+    ECPG(27, "ecp224bp", 224, "brainpoolP224r1"),
+    ECPG(28, "ecp256bp", 256, "brainpoolP256r1"),
+    ECPG(29, "ecp384bp", 384, "brainpoolP384r1"),
+    ECPG(30, "ecp512bp", 512, "brainpoolP512r1"),
     MONT(31, "curve25519", 255, 32, 255),
     MONT(32, "curve448", 448, 56, 448),
 };

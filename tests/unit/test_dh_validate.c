@@ -3,7 +3,8 @@
  * groups 22-24; ECP wrong length, infinity encoding, coordinates >= the
  * field prime, points off the curve; Montgomery wrong length and
  * low-order points.  p comes from ../shared/vectors/modp_groups.json, the
- * field primes from their FIPS 186-4 formulas, computed here. */
+ * NIST field primes from their FIPS 186-4 formulas, computed here, the
+ * Brainpool ones (groups 27-30, libgcrypt) typed from RFC 5639 §3. */
 #include "lib/check.h"
 #include "lib/testutil.h"
 #include "isakmp/dh.h"
@@ -128,8 +129,22 @@ static void modp_case(void)
     isakmp_dh_key_free(k);
 }
 
-static void field_prime(mpz_t p, unsigned bits)
+/* RFC 5639 §3.2-3.7: p of brainpoolP224r1, P256r1, P384r1, P512r1. */
+static const char *const brainpool_p[] = {
+    "D7C134AA264366862A18302575D1D787B09F075797DA89F57EC8C0FF",
+    "A9FB57DBA1EEA9BC3E660A909D838D726E3BF623D52620282013481D1F6E5377",
+    "8CB91E82A3386D280F5D6F7E50E641DF152F7109ED5456B412B1DA197FB71123"
+    "ACD3A729901D1A71874700133107EC53",
+    "AADD9DB8DBE9C48B3FD4E6AE33C9FC07CB308DB3B3C9D20ED6639CCA70330871"
+    "7D4D9B009BC66842AECDA12AE6A380E62881FF2F2D82C68528AA6056583A48F3",
+};
+
+static void field_prime(mpz_t p, uint16_t group, unsigned bits)
 {
+    if (group >= 27 && group <= 30) {
+        mpz_set_str(p, brainpool_p[group - 27], 16);
+        return;
+    }
     mpz_t t;
     mpz_init(t);
     mpz_set_ui(p, 0);
@@ -176,7 +191,7 @@ static void ecp_case(void)
     mpz_t p, z;
     mpz_init(p);
     mpz_init(z);
-    field_prime(p, in->modulus_bits);
+    field_prime(p, cur_group, in->modulus_bits);
     CHECK_INT(mpz_sizeinbase(p, 2), in->modulus_bits);
     memcpy(v, pub, pl);
     from_mpz(v, fl, p);                                  /* x = p */
@@ -208,6 +223,27 @@ static void ecp_case(void)
     memcpy(v, pub, pl);
     from_mpz(v + fl, fl, z);
     CHECK_INT(isakmp_dh_check_public(cur_group, v, pl), ISAKMP_DH_OK);
+
+    /* A point of another curve of the same size (P-256 for brainpool
+     * 256, P-224 for 224): in range or not, never accepted. */
+    uint16_t other = cur_group == 27 ? 26 : cur_group == 28 ? 19 :
+                     cur_group == 26 ? 27 : cur_group == 19 ? 28 : 0;
+    if (other) {
+        struct isakmp_dh_key *o = fresh_key(other);
+        REQUIRE(o != NULL);
+        size_t ol;
+        const uint8_t *op = isakmp_dh_public(o, &ol);
+        REQUIRE(ol == pl);
+        mpz_t oy;
+        mpz_init(oy);
+        mpz_import(z, fl, 1, 1, 1, 0, op);
+        mpz_import(oy, fl, 1, 1, 1, 0, op + fl);
+        bool out = mpz_cmp(z, p) >= 0 || mpz_cmp(oy, p) >= 0;
+        expect_refused(k, op, ol, out ? ISAKMP_DH_ERR_PEER_RANGE
+                                      : ISAKMP_DH_ERR_PEER_NOT_ON_CURVE, "other curve's point");
+        mpz_clear(oy);
+        isakmp_dh_key_free(o);
+    }
     mpz_clear(p);
     mpz_clear(z);
     isakmp_dh_key_free(k);
@@ -242,7 +278,7 @@ static void mont_case(void)
 
 static void unsupported_groups(void)
 {
-    static const uint16_t bad[] = { 0, 3, 4, 6, 13, 27, 28, 29, 30, 33, 65535 };
+    static const uint16_t bad[] = { 0, 3, 4, 6, 13, 33, 34, 255, 65535 };
     uint8_t v[32] = { 2 };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK(isakmp_dh_group(bad[i]) == NULL);
@@ -270,7 +306,7 @@ int main(void)
 {
     modp = load_shared_json("vectors/modp_groups.json");
     static const uint16_t modp_groups[] = { 1, 2, 5, 14, 15, 16, 17, 18, 22, 23, 24 };
-    static const uint16_t ecp_groups[] = { 19, 20, 21, 25, 26 };
+    static const uint16_t ecp_groups[] = { 19, 20, 21, 25, 26, 27, 28, 29, 30 };
     char name[64];
     for (size_t i = 0; i < sizeof modp_groups / sizeof modp_groups[0]; i++) {
         cur_group = modp_groups[i];

@@ -1,6 +1,6 @@
 /* Two engines complete phase 1 (Main or Aggressive Mode, PSK) and Quick
- * Mode (with and without PFS) for groups 2, 14 and 19, and derive the
- * same keys on both sides. */
+ * Mode (with and without PFS) for groups 2, 14, 19 and 28 (Brainpool, on
+ * libgcrypt), and derive the same keys on both sides. */
 #include "lib/check.h"
 #include "lib/pair.h"
 
@@ -96,6 +96,7 @@ CASE(main_g14, ISAKMP_XCHG_IDPROT, 14, 0)
 CASE(main_g14_pfs, ISAKMP_XCHG_IDPROT, 14, 14)
 CASE(main_g19, ISAKMP_XCHG_IDPROT, 19, 0)
 CASE(main_g19_pfs, ISAKMP_XCHG_IDPROT, 19, 19)
+CASE(main_g28_pfs, ISAKMP_XCHG_IDPROT, 28, 28)
 CASE(aggr_g2, ISAKMP_XCHG_AGGRESSIVE, 2, 0)
 CASE(aggr_g14_pfs, ISAKMP_XCHG_AGGRESSIVE, 14, 14)
 CASE(aggr_g19, ISAKMP_XCHG_AGGRESSIVE, 19, 19)
@@ -108,6 +109,7 @@ int main(void)
     RUN(main_g14_pfs);
     RUN(main_g19);
     RUN(main_g19_pfs);
+    RUN(main_g28_pfs);
     RUN(aggr_g2);
     RUN(aggr_g14_pfs);
     RUN(aggr_g19);

@@ -9,12 +9,24 @@
  *   ECP (Nettle ecc, constant time):
  *     19, 20, 21 (RFC 5903: P-256, P-384, P-521),
  *     25, 26 (RFC 5114 §2.3-2.4 random ECP groups = NIST P-192, P-224).
+ *   ECP on libgcrypt (Nettle has no Brainpool curves):
+ *     27, 28, 29, 30 (RFC 6932 IKE Group Description values, RFC 6954:
+ *     brainpoolP224r1, P256r1, P384r1, P512r1 of RFC 5639; names
+ *     "ecp224bp" .. "ecp512bp").  The scalar multiplication is libgcrypt's
+ *     side-channel-resistant path (scalar flagged secure: double-and-add-
+ *     always with constant-time swaps), not Nettle's constant-time code.
+ *     Not in the default proposals (algo_policy).  RFC 6932 registered
+ *     them for IKE with IKEv2 in mind; strongSwan negotiates them in IKEv1
+ *     too (our interop tests do).  Unlike the rest of the engine, libgcrypt
+ *     aborts the process if it runs out of memory inside an operation.
  *     KE payload = x || y, each coordinate left-padded to the field size;
- *     shared secret = x of the shared point, left-padded.
+ *     shared secret = x of the shared point, left-padded (all ECP groups).
  *   Montgomery (Nettle): 31 curve25519, 32 curve448 (RFC 7748 / RFC 8031:
  *     KE payload and shared secret are the u-coordinate, little-endian).
- *   Not supported: 3, 4 (EC2N), 27-30 (Brainpool): isakmp_dh_group
- *   returns NULL and every function fails with ISAKMP_DH_ERR_GROUP.
+ *   Not supported: 3, 4 (EC2N): isakmp_dh_group returns NULL and every
+ *   function fails with ISAKMP_DH_ERR_GROUP.  Groups 27-30 also fail with
+ *   ISAKMP_DH_ERR_GROUP when libgcrypt is unusable (older at run time
+ *   than at build time, or in FIPS mode, which refuses Brainpool).
  *
  * Private-exponent policy (a parameter of key generation, recorded in the
  * key):
@@ -45,14 +57,19 @@
  * Secrets: the private value lives in GMP integers (MODP) or a Nettle
  * ecc_scalar; their limbs are overwritten with zeros before they are
  * freed (isakmp_dh_key_free), as are every temporary holding the private
- * value or the shared secret.  NOT wiped: memory GMP itself allocated and
+ * value or the shared secret.  libgcrypt (27-30) wipes every MPI it frees;
+ * the shared secret is read out of it without its unwiped print buffer.
+ * NOT wiped: memory GMP itself allocated and
  * freed internally during mpz_powm_sec (scratch space freed through GMP's
  * allocator), and limbs of an mpz that GMP reallocated while it grew
  * (we size every secret mpz up front to avoid that).  Public values are
  * not secret and not wiped.
  *
- * No global state; all functions are safe from several threads on
- * different keys. */
+ * No global state, but one: libgcrypt is initialised once per process on
+ * first use of a group 27-30 (pthread_once; no secure-memory pool, so it
+ * never prints a warning; a host program that initialised libgcrypt
+ * itself keeps its settings).  All functions are safe from several
+ * threads on different keys. */
 #ifndef ISAKMP_DH_H
 #define ISAKMP_DH_H
 
@@ -152,8 +169,9 @@ enum isakmp_dh_error isakmp_dh_generate(uint16_t group,
  * little-endian raw scalar for curve25519/448, as RFC 7748) - for
  * known-answer tests and for keys restored from elsewhere.  MODP: 0 < x
  * < p-1 (any length up to the modulus); ECP: 0 < x < n; Montgomery:
- * exactly 32/56 bytes.  The key records SHORT if x has fewer bits than the
- * full size, else FULL.  Cost reported as a DH_GENERATE. */
+ * exactly 32/56 bytes.  A MODP key records SHORT if x has fewer bits than
+ * the full size, else FULL; ECP and Montgomery keys always record FULL
+ * (their scalars have no short policy).  Cost reported as a DH_GENERATE. */
 enum isakmp_dh_error isakmp_dh_key_from_private(uint16_t group,
                                                 const uint8_t *priv, size_t len,
                                                 const struct isakmp_cost_table *cost,

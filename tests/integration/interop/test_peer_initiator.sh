@@ -97,6 +97,7 @@ run_case() {
 run_case main-g14-aes128-sha1-pfs main aes128-sha1-modp2048 aes128-sha1-modp2048 second-qm delete-by-us ts
 run_case main-g2-aes256-sha256 main aes256-sha256-modp1024 aes256-sha256 delete-by-charon
 run_case main-g19-3des-sha1-pfs main 3des-sha1-ecp256 3des-sha1-ecp256
+run_case main-g28-aes128-sha256-pfs main aes128-sha256-ecp256bp aes128-sha256-ecp256bp
 run_case aggressive-g14-aes128-sha1 aggressive aes128-sha1-modp2048 aes128-sha1
 run_case main-g14-rekey main aes128-sha256-modp2048 aes128-sha256 rekey
 run_case main-g14-rekey-ike main aes128-sha1-modp2048 aes128-sha1 rekey-ike
