@@ -60,7 +60,7 @@ static bool scalar_ok(struct isakmp_dh_key *k, const struct ecc_curve *c)
     return ok;
 }
 
-static void record_full(struct isakmp_dh_key *k)
+void dh_ecp_record_full(struct isakmp_dh_key *k)
 {
     k->policy.kind = ISAKMP_DH_EXP_FULL;
     k->policy.bits = k->g->info.full_exp_bits;
@@ -89,7 +89,7 @@ enum isakmp_dh_error dh_ecp_generate(struct isakmp_dh_key *k,
     isakmp_wipe(buf, sizeof buf);
     if (!ok)
         return ISAKMP_DH_ERR_RANDOM;
-    record_full(k);
+    dh_ecp_record_full(k);
     ecp_public(k);
     return ISAKMP_DH_OK;
 }
@@ -102,7 +102,7 @@ enum isakmp_dh_error dh_ecp_from_private(struct isakmp_dh_key *k,
     mpz_import(k->x, len, 1, 1, 1, 0, priv);
     if (!scalar_ok(k, k->g->curve()))
         return ISAKMP_DH_ERR_ARG;
-    record_full(k);
+    dh_ecp_record_full(k);
     ecp_public(k);
     return ISAKMP_DH_OK;
 }

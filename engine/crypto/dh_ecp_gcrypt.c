@@ -144,15 +144,6 @@ static bool scalar_mul(const struct isakmp_dh_key *k, gcry_ctx_t ctx,
     return true;
 }
 
-static void record_full(struct isakmp_dh_key *k)
-{
-    /* As the Nettle ECP groups: the scalar is always full size. */
-    k->policy.kind = ISAKMP_DH_EXP_FULL;
-    k->policy.bits = k->g->info.full_exp_bits;
-    k->nominal_bits = k->policy.bits;
-    k->exp_bits = (unsigned)mpz_sizeinbase(k->x, 2);
-}
-
 /* Public point d*G into k->pub. */
 static enum isakmp_dh_error ecpg_public(struct isakmp_dh_key *k, gcry_ctx_t ctx)
 {
@@ -178,7 +169,7 @@ static enum isakmp_dh_error set_scalar(struct isakmp_dh_key *k, gcry_ctx_t ctx,
                                        const uint8_t *d, size_t fl)
 {
     mpz_import(k->x, fl, 1, 1, 1, 0, d);    /* x is presized: no reallocation */
-    record_full(k);
+    dh_ecp_record_full(k);     /* as the Nettle ECP groups: always full size */
     return ecpg_public(k, ctx);
 }
 

@@ -72,6 +72,8 @@ enum isakmp_dh_error dh_ecp_check(const struct dh_group *g,
 enum isakmp_dh_error dh_ecp_compute(const struct isakmp_dh_key *k,
                                     const uint8_t *peer, size_t len,
                                     uint8_t *shared);
+/* An ECP key's policy: FULL, its scalar's bits (k->x set). */
+void dh_ecp_record_full(struct isakmp_dh_key *k);
 
 /* ECP groups on libgcrypt (dh_ecp_gcrypt.c): same contract as dh_ecp_*. */
 enum isakmp_dh_error dh_ecpg_generate(struct isakmp_dh_key *k,
