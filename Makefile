@@ -116,6 +116,8 @@ FUZZ_LIB := tests/unit/lib/memnet.c tests/unit/lib/pair.c
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -o $@ $^ $(LIBS_ENGINE)
+# The pcap frame parser and IP reassembly of `isakmp decode` (no libpcap needed).
+$(BUILD)/fuzz/fuzz_pcap: cli/frame_udp.c cli/ip_reassembly.c
 
 fuzz: deps
 	$(MAKE) $(FUZZERS)

@@ -41,6 +41,7 @@ struct decode_ctx {
     bool verbose_skips;
     FILE *out;
     unsigned messages, failed, encrypted, decrypted;
+    unsigned frag_dropped;       /* UDP 500/4500 (or unknown port) datagrams not reassembled */
     const struct decode_decryptor *dec;
     void *dec_state;
     struct exchange_log *log;    /* HISTORY_EXCHANGES entries, only with a decryptor */
@@ -62,7 +63,17 @@ static void usage(FILE *out)
             "Input (pcap or pcapng, read with libpcap): link types Ethernet (VLAN tags),\n"
             "Linux cooked (SLL, SLL2), raw IP, PPP, null/loopback; IPv4 and IPv6; UDP\n"
             "port 500, and UDP 4500 behind the 4-byte non-ESP marker (NAT-keepalives and\n"
-            "ESP on 4500 are skipped). IP fragments are not reassembled (reported with -v).\n"
+            "ESP on 4500 are skipped).\n"
+            "IPv4 and IPv6 fragments are reassembled and the message is shown at the frame\n"
+            "of its last fragment, with the frames it came from (\"reassembled from frames\n"
+            "3, 4, 5\"; --fields: ip.fragment / ipv6.fragment lines, like tshark). Bounds: 64\n"
+            "datagrams at once, 128 fragments and 65535 bytes each; a datagram still\n"
+            "incomplete after 5000 frames or 30 s of capture time is dropped. An exact\n"
+            "duplicate fragment is ignored; any other overlap, a fragment cut by the snap\n"
+            "length, or fragments that disagree on the length drop the whole datagram\n"
+            "(RFC 8200 section 4.5, applied to IPv4 too). Dropped datagrams are counted in\n"
+            "the summary on stderr and explained with -v; they do not change the exit\n"
+            "status.\n"
             "Messages with the E flag: the header is decoded, the body shown as ciphertext.\n"
             "\n"
             "options:\n"
@@ -71,16 +82,21 @@ static void usage(FILE *out)
             "  -b, --brief      one line per message: frame, addresses, exchange, cookies,\n"
             "                   message ID, payload chain\n"
             "  --fields         flat name=value lines named after Wireshark's isakmp.*\n"
-            "                   fields (one \"frame=N\" line, then the fields, then a blank line)\n"
-            "  --frame N        only frame N (pcap) / the N-th file (--raw)\n"
+            "                   fields (one \"frame=N\" line, the ip.fragment lines of a\n"
+            "                   reassembled message, the fields, then a blank line)\n"
+            "  --frame N        only frame N (pcap; a reassembled message is at the frame\n"
+            "                   of its last fragment) / the N-th file (--raw)\n"
             "  --port N         also treat UDP port N as ISAKMP (no non-ESP marker)\n"
             "  --max-hex N      cut byte strings after N bytes in the tree (default: all)\n"
             "  --allow-unknown  accept unknown payload types (shown as raw data) instead of\n"
             "                   refusing the message with INVALID-PAYLOAD-TYPE\n"
             "  --allow-trailing ignore bytes after the length the header gives\n"
             "  --lax-reserved   accept non-zero RESERVED fields (RFC 2408 section 5 says\n"
-            "                   PAYLOAD-MALFORMED) to look inside probes that set them\n"
-            "  -v, --verbose    also report skipped datagrams (keepalives, ESP, fragments)\n"
+            "                   PAYLOAD-MALFORMED) to look inside probes that set them;\n"
+            "                   without it the tree still shows such a message whole,\n"
+            "                   then its refusal, and it counts as refused\n"
+            "  -v, --verbose    also report skipped datagrams (keepalives, ESP, IP fragments\n"
+            "                   that could not be reassembled, and why)\n"
             "  -h, --help       this text\n");
     if (&cli_decode_decryptor && cli_decode_decryptor.help)
         fputs(cli_decode_decryptor.help, out);
@@ -145,6 +161,22 @@ static void history_free(struct decode_ctx *c)
     free(c->log);
 }
 
+/* "3, 4, 5" (sep ", ") or "3,4,5": the frames of d's fragments; a list
+ * too long for `cap` ends with "...". */
+static void frame_list(const struct pcap_udp *d, const char *sep, char *out, size_t cap)
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < d->frag_count; i++) {
+        int w = snprintf(out + k, cap - k, "%s%u", i ? sep : "", d->frag_frames[i]);
+        if (w < 0 || (size_t)w >= cap - k || cap - k - (size_t)w < 8) {
+            snprintf(out + k, cap - k, "%s...", i ? sep : "");
+            return;
+        }
+        k += (size_t)w;
+    }
+}
+
 /* ---- one message ------------------------------------------------------- */
 
 static void print_plaintext(struct decode_ctx *c, struct isakmp_message *m, const uint8_t *plain,
@@ -176,9 +208,32 @@ static void print_plaintext(struct decode_ctx *c, struct isakmp_message *m, cons
     free(pm);
 }
 
-/* Decode and print one ISAKMP message; `where` describes its origin. */
+/* The tree of a decoded message.  A message refused only for a non-zero
+ * RESERVED field (probes such as ike-scan's set them) is still shown
+ * whole: decoded again as with --lax-reserved, followed by the refusal a
+ * receiver must give (the exit status still counts it as refused). */
+static void tree_or_lax_tree(struct decode_ctx *c, const struct isakmp_message *m, int rc,
+                             const struct isakmp_dissect_opts *o, const uint8_t *b, size_t len)
+{
+    struct isakmp_message *lax = NULL;
+    if (rc == ISAKMP_WIRE_BAD_RESERVED && !(c->flags & ISAKMP_DECODE_LAX_RESERVED) &&
+        (lax = malloc(sizeof *lax)) != NULL &&
+        isakmp_decode(b, len, c->flags | ISAKMP_DECODE_LAX_RESERVED, lax) == 0) {
+        isakmp_dissect(lax, 0, o, isakmp_write_file, c->out);
+        fprintf(c->out, "  Refused: %s at offset %zu: %s (the tree above was decoded ignoring RESERVED)\n",
+                isakmp_wire_status_name(ISAKMP_WIRE_BAD_RESERVED), m->err.offset, m->err.what);
+        fprintf(c->out, "  Notify to send: %s (%u)\n", isakmp_notify_name(m->err.notify),
+                m->err.notify);
+    } else {
+        isakmp_dissect(m, rc, o, isakmp_write_file, c->out);
+    }
+    free(lax);
+}
+
+/* Decode and print one ISAKMP message; `where` describes its origin,
+ * `frags` (or NULL) the IP fragments it was reassembled from. */
 static void one_message(struct decode_ctx *c, unsigned frame, const char *where,
-                        const uint8_t *b, size_t len)
+                        const struct pcap_udp *frags, const uint8_t *b, size_t len)
 {
     struct isakmp_message *m = malloc(sizeof *m);
     if (!m) {
@@ -190,16 +245,31 @@ static void one_message(struct decode_ctx *c, unsigned frame, const char *where,
     c->messages++;
     if (rc)
         c->failed++;
+    char note[256] = "";
+    if (frags)
+        frame_list(frags, c->mode == OUT_BRIEF ? "," : ", ", note, sizeof note);
     if (c->mode == OUT_TREE) {
-        fprintf(c->out, "Frame %u: %s, %zu bytes\n", frame, where, len);
+        fprintf(c->out, "Frame %u: %s, %zu bytes", frame, where, len);
+        if (frags)
+            fprintf(c->out, ", reassembled from frames %s", note);
+        if (frags && frags->frag_duplicates)
+            fprintf(c->out, " (%u duplicate fragment%s ignored)", frags->frag_duplicates,
+                    frags->frag_duplicates == 1 ? "" : "s");
+        fputc('\n', c->out);
         struct isakmp_dissect_opts o = { 0, c->max_hex };
-        isakmp_dissect(m, rc, &o, isakmp_write_file, c->out);
+        tree_or_lax_tree(c, m, rc, &o, b, len);
     } else if (c->mode == OUT_BRIEF) {
         fprintf(c->out, "%u %s ", frame, where);
+        if (frags)
+            fprintf(c->out, "[reassembled from frames %s] ", note);
         isakmp_dissect_brief(m, rc, isakmp_write_file, c->out);
         fputc('\n', c->out);
     } else {
         fprintf(c->out, "frame=%u\n", frame);
+        /* the fragments' frames under Wireshark's field names */
+        for (size_t i = 0; frags && i < frags->frag_count; i++)
+            fprintf(c->out, "%s=%u\n", frags->family == 6 ? "ipv6.fragment" : "ip.fragment",
+                    frags->frag_frames[i]);
         isakmp_dissect_fields(m, rc, isakmp_write_file, c->out);
     }
     if (rc == 0 && m->encrypted) {
@@ -229,6 +299,28 @@ static void one_message(struct decode_ctx *c, unsigned frame, const char *where,
 
 /* ---- pcap input -------------------------------------------------------- */
 
+/* -v: fragments that could not be reassembled, and why. */
+static void report_dropped(struct decode_ctx *c, const struct pcap_udp *d, const char *where,
+                           bool quiet)
+{
+    if (quiet)   /* another frame was asked for (--frame) */
+        return;
+    if (!d->frag_straggler)
+        c->frag_dropped++;
+    if (!c->verbose_skips)
+        return;
+    char frames[256];
+    frame_list(d, ", ", frames, sizeof frames);
+    if (d->frag_straggler)
+        fprintf(c->out, "Frame %u: %s: IPv%d fragment of datagram id 0x%x, which was not "
+                "reassembled: %s (skipped)\n\n", d->frame, where, d->family, (unsigned)d->ip_id,
+                d->frag_dropped);
+    else
+        fprintf(c->out, "Frame %u: %s: IPv%d datagram id 0x%x not reassembled: %s (fragments "
+                "in frames %s) (skipped)\n\n", d->frame, where, d->family, (unsigned)d->ip_id,
+                d->frag_dropped, frames);
+}
+
 static int on_udp(void *ctx, const struct pcap_udp *d)
 {
     struct decode_ctx *c = ctx;
@@ -240,16 +332,21 @@ static int on_udp(void *ctx, const struct pcap_udp *d)
     bool p500 = d->sport == 500 || d->dport == 500 ||
                 (c->extra_port && (d->sport == c->extra_port || d->dport == c->extra_port));
     bool p4500 = d->sport == 4500 || d->dport == 4500;
-    if (!p500 && !p4500)
+    /* fragments given up on without the first one: the ports are unknown,
+     * so they may have been ISAKMP */
+    bool unknown_ports = d->frag_dropped && d->sport == 0 && d->dport == 0;
+    if (!p500 && !p4500 && !unknown_ports)
         return 0;
     char src[64], dst[64], where[192];
     pcap_udp_addr(d->family, d->src, src, sizeof src);
     pcap_udp_addr(d->family, d->dst, dst, sizeof dst);
-    const char *fmt = d->family == 6 ? "[%s]:%u -> [%s]:%u" : "%s:%u -> %s:%u";
-    snprintf(where, sizeof where, fmt, src, d->sport, dst, d->dport);
-    if (d->fragment) {
-        if (c->verbose_skips && !quiet)
-            fprintf(c->out, "Frame %u: %s: IP fragment, not reassembled (skipped)\n\n", d->frame, where);
+    if (unknown_ports)
+        snprintf(where, sizeof where, "%s -> %s", src, dst);
+    else
+        snprintf(where, sizeof where, d->family == 6 ? "[%s]:%u -> [%s]:%u" : "%s:%u -> %s:%u",
+                 src, d->sport, dst, d->dport);
+    if (d->frag_dropped) {
+        report_dropped(c, d, where, quiet);
         return 0;
     }
     const uint8_t *p = d->payload;
@@ -279,7 +376,7 @@ static int on_udp(void *ctx, const struct pcap_udp *d)
             history_add(c, d->frame, p, n);
         return 0;
     }
-    one_message(c, d->frame, where, p, n);
+    one_message(c, d->frame, where, d->frag_count ? d : NULL, p, n);
     return 0;
 }
 
@@ -319,7 +416,7 @@ static bool raw_file(struct decode_ctx *c, unsigned index, const char *path)
         n -= 4;
         snprintf(where, sizeof where, "%s (non-ESP marker)", path);
     }
-    one_message(c, index, where, p, n);
+    one_message(c, index, where, NULL, p, n);
     free(buf);
     return true;
 }
@@ -431,9 +528,14 @@ static int decode_main(int argc, char **argv)
     history_free(&c);
     fflush(c.out);
     if (c.mode == OUT_TREE || c.verbose_skips)
-        fprintf(stderr, "isakmp decode: %u message%s, %u refused, %u encrypted%s\n", c.messages,
-                c.messages == 1 ? "" : "s", c.failed, c.encrypted,
-                c.dec ? "" : "");
+        fprintf(stderr, "isakmp decode: %u message%s, %u refused, %u encrypted", c.messages,
+                c.messages == 1 ? "" : "s", c.failed, c.encrypted);
+    if (c.frag_dropped)
+        fprintf(stderr, "%s%u IP datagram%s on the ISAKMP ports not reassembled%s\n",
+                c.mode == OUT_TREE || c.verbose_skips ? ", " : "isakmp decode: ", c.frag_dropped,
+                c.frag_dropped == 1 ? "" : "s", c.verbose_skips ? "" : " (-v says why)");
+    else if (c.mode == OUT_TREE || c.verbose_skips)
+        fputc('\n', stderr);
     return file_error || c.failed ? CLI_FAILED : CLI_OK;
 }
 
