@@ -104,13 +104,17 @@ static void usage(FILE *out)
         "                    (tshark -o \"uat:ikev1_decryption_table:LINE\")\n"
         "\n"
         "Printed names: SKEYID, SKEYID_d, SKEYID_a, SKEYID_e, CIPHER_KEY, IV_PHASE1,\n"
-        "HASH_I, HASH_R, IV_MSGID, KEYMAT, and for rpke NE_I_KEY and NE_R_KEY (the\n"
-        "symmetric keys of RFC 2409 section 5.3).\n"
+        "HASH_I, HASH_R, IV_MSGID (the IV of a phase-2 or Informational exchange),\n"
+        "QM_HASH1, QM_HASH2, QM_HASH3, INFO_HASH1, NGM_HASH, KEYMAT, and for rpke\n"
+        "NE_I_KEY and NE_R_KEY (the symmetric keys of RFC 2409 section 5.3).\n"
         "\n"
         "example:\n"
         "  isakmp keys --auth psk --hash sha1 --cipher aes128 --psk-text secret \\\n"
         "      --ni 4654fdd74594982a --nr 3673e649... --gxi ... --gxr ... --gxy ... \\\n"
         "      --cky-i 7116900aa5c2880d --cky-r 047ad6f8b3d0abb7\n"
+        "\n"
+        "  (the example's key is text; ../shared/vectors/ikev1_session_chains.json\n"
+        "  gives its \"psk\" as text too: use --psk-text there, --psk for hex keys)\n"
         "\n"
         "exit status (without --crack-psk): 0 success, 1 the schedule failed (e.g. a\n"
         "weak DES key),\n"
@@ -360,6 +364,95 @@ static int message_hashes(const struct opts *o, const struct isakmp_hash_desc *h
     return 0;
 }
 
+/* Compute and print the schedule; secrets stay in *ks and out (and in
+ * locals wiped here) for the caller to wipe on every path. */
+static int print_schedule(const struct opts *o, const struct isakmp_ks_phase1_input *in,
+                          const struct isakmp_hash_desc *h, const struct isakmp_cipher_desc *c,
+                          uint16_t key_bits, bool keymat, uint8_t protocol,
+                          unsigned long keymat_len, struct isakmp_ks_phase1 *ks, uint8_t *out)
+{
+    uint16_t auth = in->auth;
+    int st;
+    if (auth == ISAKMP_AUTH_PSK)
+        st = isakmp_ks_skeyid_psk(h->id, in->psk, in->ni_b, in->nr_b, ks->skeyid);
+    else if (auth == ISAKMP_AUTH_RSA_SIG)
+        st = isakmp_ks_skeyid_sig(h->id, in->ni_b, in->nr_b, in->gxy, ks->skeyid);
+    else
+        st = isakmp_ks_skeyid_pke(h->id, in->ni_b, in->nr_b, in->cky_i, in->cky_r, ks->skeyid);
+    if (st) return failed("SKEYID", st);
+    st = isakmp_ks_skeyid_dae(h->id, ks->skeyid, in->gxy, in->cky_i, in->cky_r, ks->skeyid_d,
+                              ks->skeyid_a, ks->skeyid_e);
+    if (st) return failed("SKEYID_d/a/e", st);
+    st = isakmp_ks_cipher_key(h->id, c->id, key_bits, ks->skeyid_e, ks->key, &ks->key_len);
+    if (st) return failed("cipher key", st);
+
+    int rc = CLI_OK;
+    if (o->wireshark) {
+        for (int i = 0; i < 8; i++) printf("%02x", in->cky_i[i]);
+        putchar(',');
+        for (size_t i = 0; i < ks->key_len; i++) printf("%02x", ks->key[i]);
+        putchar('\n');
+        return CLI_OK;
+    }
+    print_hex("SKEYID", ks->skeyid, ks->prf_len);
+    print_hex("SKEYID_d", ks->skeyid_d, ks->prf_len);
+    print_hex("SKEYID_a", ks->skeyid_a, ks->prf_len);
+    print_hex("SKEYID_e", ks->skeyid_e, ks->prf_len);
+    print_hex("CIPHER_KEY", ks->key, ks->key_len);
+
+    if (auth == ISAKMP_AUTH_RSA_REV_ENC) {
+        uint8_t ne[ISAKMP_CIPHER_KEY_MAX];
+        size_t ne_len;
+        st = isakmp_ks_rpke_key(h->id, c->id, key_bits, in->ni_b, in->cky_i, ne, &ne_len);
+        if (!st) {
+            print_hex("NE_I_KEY", ne, ne_len);
+            st = isakmp_ks_rpke_key(h->id, c->id, key_bits, in->nr_b, in->cky_r, ne, &ne_len);
+        }
+        if (!st)
+            print_hex("NE_R_KEY", ne, ne_len);
+        isakmp_wipe(ne, sizeof ne);
+        if (st)
+            return failed("Ne_i/Ne_r", st);
+    }
+    if (o->gxi.set) {
+        if ((st = isakmp_ks_phase1_iv(h->id, in->gxi, in->gxr, c->block_size, ks->iv)))
+            return failed("phase-1 IV", st);
+        print_hex("IV_PHASE1", ks->iv, c->block_size);
+    }
+    struct isakmp_bytes sai = ISAKMP_BYTES(o->sai.p, o->sai.len);
+    if (o->idii.set) {
+        if ((st = isakmp_ks_hash_i(h->id, ks->skeyid, in->gxi, in->gxr, in->cky_i, in->cky_r, sai,
+                                   ISAKMP_BYTES(o->idii.p, o->idii.len), out)))
+            return failed("HASH_I", st);
+        print_hex("HASH_I", out, h->digest_size);
+    }
+    if (o->idir.set) {
+        if ((st = isakmp_ks_hash_r(h->id, ks->skeyid, in->gxi, in->gxr, in->cky_i, in->cky_r, sai,
+                                   ISAKMP_BYTES(o->idir.p, o->idir.len), out)))
+            return failed("HASH_R", st);
+        print_hex("HASH_R", out, h->digest_size);
+    }
+    if (o->msgid.set && (o->last_block.set || o->gxi.set)) {
+        const uint8_t *last = o->last_block.set ? o->last_block.p : ks->iv;
+        if ((st = isakmp_ks_phase2_iv(h->id, last, c->block_size, o->msgid.p, out)))
+            return failed("IV for the message ID", st);
+        print_hex("IV_MSGID", out, c->block_size);
+    }
+    if (o->msgid.set && (st = message_hashes(o, h, ks, out)))
+        return st;
+    if (keymat) {
+        uint8_t km[ISAKMP_KS_EXPAND_MAX];
+        st = isakmp_ks_keymat(h->id, ks->skeyid_d, ISAKMP_BYTES(o->gqm.p, o->gqm.len), protocol,
+                              ISAKMP_BYTES(o->spi.p, o->spi.len),
+                              ISAKMP_BYTES(o->qm_ni.p, o->qm_ni.len),
+                              ISAKMP_BYTES(o->qm_nr.p, o->qm_nr.len), km, keymat_len);
+        if (st) rc = failed("KEYMAT", st);
+        else print_hex("KEYMAT", km, keymat_len);
+        isakmp_wipe(km, sizeof km);
+    }
+    return rc;
+}
+
 static int run(struct opts *o)
 {
     if (o->crack) return crack(o);
@@ -465,84 +558,12 @@ static int run(struct opts *o)
 
     /* Step by step (not isakmp_ks_phase1_compute) so the IV is optional. */
     struct isakmp_ks_phase1 ks = { .prf_len = h->digest_size, .block_size = c->block_size };
-    if (auth == ISAKMP_AUTH_PSK)
-        st = isakmp_ks_skeyid_psk(h->id, in.psk, in.ni_b, in.nr_b, ks.skeyid);
-    else if (auth == ISAKMP_AUTH_RSA_SIG)
-        st = isakmp_ks_skeyid_sig(h->id, in.ni_b, in.nr_b, in.gxy, ks.skeyid);
-    else
-        st = isakmp_ks_skeyid_pke(h->id, in.ni_b, in.nr_b, in.cky_i, in.cky_r, ks.skeyid);
-    if (st) return failed("SKEYID", st);
-    st = isakmp_ks_skeyid_dae(h->id, ks.skeyid, in.gxy, in.cky_i, in.cky_r, ks.skeyid_d,
-                              ks.skeyid_a, ks.skeyid_e);
-    if (st) return failed("SKEYID_d/a/e", st);
-    st = isakmp_ks_cipher_key(h->id, c->id, key_bits, ks.skeyid_e, ks.key, &ks.key_len);
-    if (st) return failed("cipher key", st);
-
-    int rc = CLI_OK;
-    if (o->wireshark) {
-        for (int i = 0; i < 8; i++) printf("%02x", in.cky_i[i]);
-        putchar(',');
-        for (size_t i = 0; i < ks.key_len; i++) printf("%02x", ks.key[i]);
-        putchar('\n');
-        isakmp_wipe(&ks, sizeof ks);
-        return CLI_OK;
-    }
-    print_hex("SKEYID", ks.skeyid, ks.prf_len);
-    print_hex("SKEYID_d", ks.skeyid_d, ks.prf_len);
-    print_hex("SKEYID_a", ks.skeyid_a, ks.prf_len);
-    print_hex("SKEYID_e", ks.skeyid_e, ks.prf_len);
-    print_hex("CIPHER_KEY", ks.key, ks.key_len);
-
-    if (auth == ISAKMP_AUTH_RSA_REV_ENC) {
-        uint8_t ne[ISAKMP_CIPHER_KEY_MAX];
-        size_t ne_len;
-        if ((st = isakmp_ks_rpke_key(h->id, c->id, key_bits, in.ni_b, in.cky_i, ne, &ne_len)))
-            return failed("Ne_i", st);
-        print_hex("NE_I_KEY", ne, ne_len);
-        if ((st = isakmp_ks_rpke_key(h->id, c->id, key_bits, in.nr_b, in.cky_r, ne, &ne_len)))
-            return failed("Ne_r", st);
-        print_hex("NE_R_KEY", ne, ne_len);
-        isakmp_wipe(ne, sizeof ne);
-    }
-    if (o->gxi.set) {
-        if ((st = isakmp_ks_phase1_iv(h->id, in.gxi, in.gxr, c->block_size, ks.iv)))
-            return failed("phase-1 IV", st);
-        print_hex("IV_PHASE1", ks.iv, c->block_size);
-    }
     uint8_t out[ISAKMP_HASH_MAX];
-    struct isakmp_bytes sai = ISAKMP_BYTES(o->sai.p, o->sai.len);
-    if (o->idii.set) {
-        if ((st = isakmp_ks_hash_i(h->id, ks.skeyid, in.gxi, in.gxr, in.cky_i, in.cky_r, sai,
-                                   ISAKMP_BYTES(o->idii.p, o->idii.len), out)))
-            return failed("HASH_I", st);
-        print_hex("HASH_I", out, h->digest_size);
-    }
-    if (o->idir.set) {
-        if ((st = isakmp_ks_hash_r(h->id, ks.skeyid, in.gxi, in.gxr, in.cky_i, in.cky_r, sai,
-                                   ISAKMP_BYTES(o->idir.p, o->idir.len), out)))
-            return failed("HASH_R", st);
-        print_hex("HASH_R", out, h->digest_size);
-    }
-    if (o->msgid.set && (o->last_block.set || o->gxi.set)) {
-        const uint8_t *last = o->last_block.set ? o->last_block.p : ks.iv;
-        if ((st = isakmp_ks_phase2_iv(h->id, last, c->block_size, o->msgid.p, out)))
-            return failed("IV for the message ID", st);
-        print_hex("IV_MSGID", out, c->block_size);
-    }
-    if (o->msgid.set && (st = message_hashes(o, h, &ks, out)))
-        return st;
-    if (keymat) {
-        uint8_t km[ISAKMP_KS_EXPAND_MAX];
-        st = isakmp_ks_keymat(h->id, ks.skeyid_d, ISAKMP_BYTES(o->gqm.p, o->gqm.len), protocol,
-                              ISAKMP_BYTES(o->spi.p, o->spi.len),
-                              ISAKMP_BYTES(o->qm_ni.p, o->qm_ni.len),
-                              ISAKMP_BYTES(o->qm_nr.p, o->qm_nr.len), km, keymat_len);
-        if (st) rc = failed("KEYMAT", st);
-        else print_hex("KEYMAT", km, keymat_len);
-        isakmp_wipe(km, sizeof km);
-    }
+    int rc = print_schedule(o, &in, h, c, key_bits, keymat, protocol, keymat_len, &ks, out);
+    /* every secret the schedule left, on success and on each error path */
     isakmp_wipe(&ks, sizeof ks);
     isakmp_wipe(out, sizeof out);
+    isakmp_wipe(&in, sizeof in);
     return rc;
 }
 

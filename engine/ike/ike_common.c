@@ -166,21 +166,19 @@ bool ike_make_ke(struct fw_ctx *c, uint16_t group, struct ike_dh **dh)
 }
 
 /* RFC 3706 §4: the DPD vendor ID (we answer R-U-THERE). */
-static const uint8_t vid_dpd[16] = {
-    0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9, 0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00,
-};
-
 void ike_put_vendor_ids(struct isakmp_builder *b)
 {
-    isakmp_build_data(b, ISAKMP_PL_VID, vid_dpd, sizeof vid_dpd);
+    size_t len;
+    const uint8_t *dpd = isakmp_vendor_id(ISAKMP_VID_DPD, &len);
+    isakmp_build_data(b, ISAKMP_PL_VID, dpd, len);
 }
 
 void ike_note_vendor_ids(struct fw_sa *sa, const struct fw_msg *m)
 {
     for (unsigned i = 0; i < fw_msg_count(m, ISAKMP_PL_VID); i++) {
         const struct isakmp_payload *v = fw_msg_find(m, ISAKMP_PL_VID, i);
-        /* RFC 3706 §4: the DPD vendor ID (its last byte is a version). */
-        if (v->body.len == sizeof vid_dpd && memcmp(v->body.p, vid_dpd, sizeof vid_dpd - 1) == 0)
+        /* any version of it (its last two bytes) */
+        if (isakmp_vendor_id_is(ISAKMP_VID_DPD, v->body.p, v->body.len))
             sa->peer_dpd = true;
     }
 }

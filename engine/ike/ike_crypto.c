@@ -204,8 +204,10 @@ bool ike_ks_phase1(const struct ike_phase1_input *in, struct ike_phase1_keys *ou
     memcpy(ki.cky_i, in->cky_i, 8);
     memcpy(ki.cky_r, in->cky_r, 8);
     if (isakmp_ks_phase1_compute(&ki, &ko) != ISAKMP_KS_OK || ko.prf_len > IKE_MAX_HASH ||
-        ko.key_len > sizeof out->key || ko.block_size > sizeof out->iv)
+        ko.key_len > sizeof out->key || ko.block_size > sizeof out->iv) {
+        isakmp_wipe(&ko, sizeof ko);
         return false;
+    }
     out->prf_len = ko.prf_len;
     memcpy(out->skeyid, ko.skeyid, ko.prf_len);
     memcpy(out->skeyid_d, ko.skeyid_d, ko.prf_len);
@@ -265,8 +267,10 @@ bool ike_ks_rpke_key(uint16_t hash, uint16_t cipher, uint16_t key_bits, const ui
     uint8_t k[ISAKMP_CIPHER_KEY_MAX];
     size_t n = 0;
     if (isakmp_ks_rpke_key(hash, cipher, key_bits, B(nonce, nonce_len), cky, k, &n) != ISAKMP_KS_OK ||
-        n > 64)
+        n > 64) {
+        isakmp_wipe(k, sizeof k);
         return false;
+    }
     memcpy(out, k, n);
     *key_len = n;
     isakmp_wipe(k, sizeof k);

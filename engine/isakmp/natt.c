@@ -4,23 +4,21 @@
  * plaintext event.  What NAT-D says and what Quick Mode proposes is
  * IKE's business (engine/ike/nat_t.c). */
 #include "isakmp/framework.h"
+#include "isakmp/registry.h"
 #include "isakmp/secmem.h"
 
 #include <string.h>
 
-/* MD5 of the names (the vendor IDs implementations send). */
+/* The NAT-T vendor IDs we send, with the texts they are the MD5 of (the
+ * bytes live in the Vendor ID registry, isakmp/registry.h). */
 static const struct {
     const char *name;
-    uint8_t id[16];
+    enum isakmp_vid vid;
 } vids[] = {
-    { "RFC 3947", { 0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
-                    0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f } },
-    { "draft-ietf-ipsec-nat-t-ike-02", { 0xcd, 0x60, 0x46, 0x43, 0x35, 0xdf, 0x21, 0xf8,
-                                         0x7c, 0xfd, 0xb2, 0xfc, 0x68, 0xb6, 0xa4, 0x48 } },
-    { "draft-ietf-ipsec-nat-t-ike-02\n", { 0x90, 0xcb, 0x80, 0x91, 0x3e, 0xbb, 0x69, 0x6e,
-                                           0x08, 0x63, 0x81, 0xb5, 0xec, 0x42, 0x7b, 0x1f } },
-    { "draft-ietf-ipsec-nat-t-ike-03", { 0x7d, 0x94, 0x19, 0xa6, 0x53, 0x10, 0xca, 0x6f,
-                                         0x2c, 0x17, 0x9d, 0x92, 0x15, 0x52, 0x9d, 0x56 } },
+    { "RFC 3947", ISAKMP_VID_RFC3947 },
+    { "draft-ietf-ipsec-nat-t-ike-02", ISAKMP_VID_NATT_DRAFT_02 },
+    { "draft-ietf-ipsec-nat-t-ike-02\n", ISAKMP_VID_NATT_DRAFT_02N },
+    { "draft-ietf-ipsec-nat-t-ike-03", ISAKMP_VID_NATT_DRAFT_03 },
 };
 
 const uint8_t *isakmp_natt_vendor_id(unsigned index, const char **name)
@@ -29,7 +27,7 @@ const uint8_t *isakmp_natt_vendor_id(unsigned index, const char **name)
         return NULL;
     if (name)
         *name = vids[index].name;
-    return vids[index].id;
+    return isakmp_vendor_id(vids[index].vid, NULL);
 }
 
 const char *isakmp_nat_t_name(enum isakmp_nat_t m)

@@ -66,7 +66,11 @@ int isakmp_decode_header(const uint8_t *b, size_t len, struct isakmp_header *h,
     h->flags = b[19];
     h->msgid = isakmp_get32(b + 20);
     h->length = isakmp_get32(b + 24);
-    /* Order of RFC 2408 §5.2: version, exchange type, flags; then length. */
+    /* RFC 2408 §5.2 lists Next Payload before the version; we check the
+     * version first, deliberately: another major version numbers its
+     * payloads differently (IKEv2's start at 33), so only the version tells
+     * the peer what is wrong.  Then §5.2's exchange type and flags, then
+     * §5.1's length.  (Cookies and message IDs need state: the engine.) */
     if (h->major != 1)
         return wire_fail(err, ISAKMP_WIRE_BAD_VERSION, ISAKMP_N_INVALID_MAJOR_VERSION, 17, 0,
                          h->major == 2 ? "major version 2: an IKEv2 message"
@@ -84,11 +88,13 @@ int isakmp_decode_header(const uint8_t *b, size_t len, struct isakmp_header *h,
     if ((h->flags & ISAKMP_FLAG_E) && (h->flags & ISAKMP_FLAG_A))
         return wire_fail(err, ISAKMP_WIRE_BAD_FLAGS, ISAKMP_N_INVALID_FLAGS, 19, 0,
                          "E and A flags together");
+    /* §5.1: a header Length other than the message's length is
+     * UNEQUAL-PAYLOAD-LENGTHS, also when no message could have it. */
     if (h->length < ISAKMP_HDR_LEN)
-        return wire_fail(err, ISAKMP_WIRE_BAD_LENGTH, ISAKMP_N_PAYLOAD_MALFORMED, 24, 0,
+        return wire_fail(err, ISAKMP_WIRE_BAD_LENGTH, ISAKMP_N_UNEQUAL_PAYLOAD_LENGTHS, 24, 0,
                          "header length below 28");
     if (h->length > ISAKMP_WIRE_MAX_MSG)
-        return wire_fail(err, ISAKMP_WIRE_TOO_BIG, ISAKMP_N_PAYLOAD_MALFORMED, 24, 0,
+        return wire_fail(err, ISAKMP_WIRE_TOO_BIG, ISAKMP_N_UNEQUAL_PAYLOAD_LENGTHS, 24, 0,
                          "header length over the 65535-byte limit");
     if (h->length > len)
         return wire_fail(err, ISAKMP_WIRE_BAD_LENGTH, ISAKMP_N_UNEQUAL_PAYLOAD_LENGTHS, 24, 0,

@@ -52,6 +52,8 @@ static void print_sa(struct dout *o, unsigned d, const struct isakmp_sa *sa)
     while ((r = isakmp_next_proposal(&pi, &p)) == 1) {
         dout_line(o, d, "Payload: Proposal (2) #%u", p.number);
         dout_line(o, d + 1, "Next payload: %s (%u)", isakmp_payload_name(p.next), p.next);
+        if (p.raw.len >= 2 && p.raw.p[1])      /* only seen with --lax-reserved */
+            dout_line(o, d + 1, "Reserved: 0x%02x (should be 0)", p.raw.p[1]);
         dout_line(o, d + 1, "Payload length: %u", p.length);
         dout_line(o, d + 1, "Proposal number: %u", p.number);
         dout_line(o, d + 1, "Protocol ID: %s (%u)", isakmp_protocol_name(p.protocol), p.protocol);
@@ -67,9 +69,13 @@ static void print_sa(struct dout *o, unsigned d, const struct isakmp_sa *sa)
             const char *xn = isakmp_transform_name(p.protocol, t.id);
             dout_line(o, d + 1, "Payload: Transform (3) #%u", t.number);
             dout_line(o, d + 2, "Next payload: %s (%u)", isakmp_payload_name(t.next), t.next);
+            if (t.raw.len >= 2 && t.raw.p[1])
+                dout_line(o, d + 2, "Reserved: 0x%02x (should be 0)", t.raw.p[1]);
             dout_line(o, d + 2, "Payload length: %u", t.length);
             dout_line(o, d + 2, "Transform number: %u", t.number);
             dout_line(o, d + 2, "Transform ID: %s (%u)", xn, t.id);
+            if (t.raw.len >= 8 && (t.raw.p[6] | t.raw.p[7]))
+                dout_line(o, d + 2, "Reserved2: 0x%04x (should be 0)", isakmp_get16(t.raw.p + 6));
             if (t.attrs.len)
                 print_attrs(o, d + 2, t.attrs, ctx);
         }
@@ -200,9 +206,13 @@ static void print_payload(struct dout *o, unsigned d, const struct isakmp_payloa
         }
         break;
     }
-    case ISAKMP_PL_VID:
+    case ISAKMP_PL_VID: {
         dout_hex_line(o, d, "Vendor ID", p->u.data);
+        const char *vn = isakmp_vendor_id_name(p->u.data.p, p->u.data.len);
+        if (vn)
+            dout_line(o, d, "Vendor: %s", vn);
         break;
+    }
     case ISAKMP_PL_NAT_D:
     case ISAKMP_PL_NAT_D_DRAFT:
         dout_hex_line(o, d, "Hash of address and port", p->u.data);

@@ -64,6 +64,45 @@ static void sa(struct dout *o, const struct isakmp_sa *s)
     }
 }
 
+static void ipv4(struct dout *o, const char *name, const uint8_t *a)
+{
+    dout_printf(o, "%s=%u.%u.%u.%u\n", name, a[0], a[1], a[2], a[3]);
+}
+
+/* The ID data under tshark's isakmp.id.data.* names, for the types whose
+ * tshark rendering is unambiguous (IPv4 forms, names, KEY_ID); IPv6 and
+ * the ASN.1 forms are in the tree only. */
+static void id_data(struct dout *o, const struct isakmp_id *id)
+{
+    const uint8_t *d = id->data.p;
+    size_t n = id->data.len;
+    switch (id->type) {
+    case ISAKMP_ID_IPV4_ADDR:
+        if (n == 4) ipv4(o, "isakmp.id.data.ipv4_addr", d);
+        break;
+    case ISAKMP_ID_IPV4_ADDR_SUBNET:
+        if (n == 8) ipv4(o, "isakmp.id.data.ipv4_subnet", d);
+        break;
+    case ISAKMP_ID_IPV4_ADDR_RANGE:
+        if (n == 8) {
+            ipv4(o, "isakmp.id.data.ipv4_range_start", d);
+            ipv4(o, "isakmp.id.data.ipv4_range_end", d + 4);
+        }
+        break;
+    case ISAKMP_ID_FQDN:
+    case ISAKMP_ID_USER_FQDN:
+        dout_printf(o, "%s=%.*s\n", id->type == ISAKMP_ID_FQDN ? "isakmp.id.data.fqdn"
+                                                              : "isakmp.id.data.user_fqdn",
+                    (int)n, (const char *)d);
+        break;
+    case ISAKMP_ID_KEY_ID:
+        hex(o, "isakmp.id.data.key_id", d, n);
+        break;
+    default:
+        break;
+    }
+}
+
 static void payload(struct dout *o, const struct isakmp_payload *p)
 {
     gen(o, p->type, p->next, p->length);
@@ -74,6 +113,7 @@ static void payload(struct dout *o, const struct isakmp_payload *p)
         num(o, "isakmp.id.type", p->u.id.type);
         num(o, "isakmp.id.protoid", p->u.id.protocol);
         num(o, "isakmp.id.port", p->u.id.port);
+        id_data(o, &p->u.id);
         break;
     case ISAKMP_PL_CERT: num(o, "isakmp.cert.encoding", p->u.cert.encoding); break;
     case ISAKMP_PL_CR: num(o, "isakmp.certreq.type", p->u.cert.encoding); break;
@@ -87,6 +127,8 @@ static void payload(struct dout *o, const struct isakmp_payload *p)
         num(o, "isakmp.notify.msgtype", p->u.notify.type);
         if (p->u.notify.spi_size)
             hex(o, "isakmp.spi", p->u.notify.spi.p, p->u.notify.spi.len);
+        if (p->u.notify.data.len)
+            hex(o, "isakmp.notify.data", p->u.notify.data.p, p->u.notify.data.len);
         break;
     case ISAKMP_PL_D:
         num(o, "isakmp.delete.doi", p->u.del.doi);

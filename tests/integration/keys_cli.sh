@@ -48,6 +48,23 @@ check_line CIPHER_KEY Ka
 check_line IV_PHASE1 IV_phase1
 check_line HASH_R HASH_R
 
+# Chain 2 (second entry of the file: the second occurrence of each field)
+# through HASH_R and the IV of Informational message ID d8029d42.
+field2() { grep "^ *\"$1\": " "$json" | sed -n 2p | sed 's/^[^:]*: *"\([^"]*\)".*/\1/' | tr 'A-F' 'a-f'; }
+args2=(--auth psk --hash sha1 --cipher aes128 --psk-text "$(grep '"psk": ' "$json" | sed -n 2p | sed 's/^[^:]*: *"\([^"]*\)".*/\1/')"
+       --ni "$(field2 ni)" --nr "$(field2 nr)" --gxi "$(field2 g_xi)" --gxr "$(field2 g_xr)"
+       --gxy "$(field2 g_xy)" --cky-i "$(field2 cky_i)" --cky-r "$(field2 cky_r)"
+       --sai "$(field2 sai_b)" --idir "$(field2 idr_b)" --msgid "$(field msgid)")
+out2=$("$isakmp" keys "${args2[@]}" 2>&1)
+for pair in SKEYID:SKEYID SKEYID_d:SKEYID_d SKEYID_a:SKEYID_a SKEYID_e:SKEYID_e CIPHER_KEY:Ka \
+            IV_PHASE1:IV_phase1 HASH_R:HASH_R IV_MSGID:IV_msgid; do
+    name=${pair%%:*} key=${pair#*:}
+    if [ "$key" = IV_msgid ]; then want=$(field IV_msgid); else want=$(field2 "$key"); fi
+    got=$(printf '%s\n' "$out2" | grep -m1 "^$name = " | sed 's/^[^=]*= //')
+    if [ -n "$want" ] && [ "$got" = "$want" ]; then ok "chain 2 $name"
+    else not_ok "chain 2 $name" "want '$want'" "got  '$got'"; fi
+done
+
 ws=$("$isakmp" keys "${args[@]}" --wireshark 2>&1)
 if [ "$ws" = "$(field cky_i),$(field Ka)" ]; then ok "--wireshark prints CKY-I,key"
 else not_ok "--wireshark prints CKY-I,key" "got '$ws'"; fi

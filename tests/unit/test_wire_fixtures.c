@@ -109,7 +109,7 @@ static const struct pcap_case pcaps[] = {
     /* SA payload whose following payload claims a length below 4 */
     { "captures/ipsec-ikev1-payload-bad-length.pcap", 1, 0, ISAKMP_N_PAYLOAD_MALFORMED },
     /* header Length field 0 */
-    { "captures/ipsec-ikev1-zero-length.pcap", 1, 0, ISAKMP_N_PAYLOAD_MALFORMED },
+    { "captures/ipsec-ikev1-zero-length.pcap", 1, 0, ISAKMP_N_UNEQUAL_PAYLOAD_LENGTHS },
     /* IKEv2: the two unfragmented IKE_SA_INIT messages (the rest are IP fragments) */
     { "captures/ipsec_client.pcap", 2, 0, ISAKMP_N_INVALID_MAJOR_VERSION },
 };

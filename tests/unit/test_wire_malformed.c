@@ -173,10 +173,10 @@ static void lengths_off_by_one(void)
     memcpy(m, base, base_len);
     isakmp_wire_set_length(m, 27);
     CHECK(decode_copy(m, base_len, 0) != 0);
-    CHECK_INT(msg.err.notify, ISAKMP_N_PAYLOAD_MALFORMED);
+    CHECK_INT(msg.err.notify, ISAKMP_N_UNEQUAL_PAYLOAD_LENGTHS);   /* §5.1 */
     isakmp_wire_set_length(m, 70000);
     CHECK(decode_copy(m, base_len, 0) != 0);
-    CHECK_INT(msg.err.notify, ISAKMP_N_PAYLOAD_MALFORMED);
+    CHECK_INT(msg.err.notify, ISAKMP_N_UNEQUAL_PAYLOAD_LENGTHS);
     /* delete: SPI size x count disagrees with the length */
     expect_byte(off_del + 4 + 7, 3, ISAKMP_N_PAYLOAD_MALFORMED, "delete count");
 }

@@ -227,4 +227,36 @@ struct isakmp_reg_entry {
 /* The rows of a registry; *n gets their number. */
 const struct isakmp_reg_entry *isakmp_reg_table(enum isakmp_registry reg, size_t *n);
 
+/* ---- Vendor IDs (payload 13; engine/wire/vendor_ids.c) ------------------ */
+
+/* The Vendor IDs the engine sends or recognises (NAT-T, DPD) and
+ * well-known ones the dissector names. */
+enum isakmp_vid {
+    ISAKMP_VID_RFC3947 = 1,         /* MD5("RFC 3947") */
+    ISAKMP_VID_NATT_DRAFT_02,       /* MD5("draft-ietf-ipsec-nat-t-ike-02") */
+    ISAKMP_VID_NATT_DRAFT_02N,      /* the same name with a trailing newline */
+    ISAKMP_VID_NATT_DRAFT_03,
+    ISAKMP_VID_NATT_DRAFT_00,
+    ISAKMP_VID_NATT_DRAFT_07,
+    ISAKMP_VID_STENBERG_01,         /* draft-stenberg-ipsec-nat-traversal-01 */
+    ISAKMP_VID_STENBERG_02,
+    ISAKMP_VID_DPD,                 /* RFC 3706, version 1.0 (the last two bytes) */
+    ISAKMP_VID_XAUTH,
+    ISAKMP_VID_CISCO_UNITY,
+    ISAKMP_VID_STRONGSWAN,
+    ISAKMP_VID_MS_NT5,              /* followed by a 4-byte version */
+    ISAKMP_VID_MS_NEG_DISCOVERY,
+    ISAKMP_VID_MS_INITIAL_CONTACT,
+};
+/* The bytes to send for v (*len set; static storage), NULL if unknown. */
+const uint8_t *isakmp_vendor_id(enum isakmp_vid v, size_t *len);
+/* A short English label of v ("RFC 3706 DPD (Dead Peer Detection)"). */
+const char *isakmp_vendor_id_label(enum isakmp_vid v);
+/* Whether received bytes are v: the full value, or for a versioned one
+ * (DPD, Cisco Unity: last two bytes; Microsoft NT5: 4 more bytes) its
+ * fixed prefix at the right length. */
+bool isakmp_vendor_id_is(enum isakmp_vid v, const uint8_t *p, size_t len);
+/* The label of a received Vendor ID, NULL when it is none we know. */
+const char *isakmp_vendor_id_name(const uint8_t *p, size_t len);
+
 #endif

@@ -69,14 +69,12 @@ enum isakmp_wire_status {
                                      situation, cert encoding): see err.notify */
 };
 
-/* Which Notify each check answers with (RFC 2408 §5.2-5.15):
- *   datagram shorter than the fixed header, a header Length below the
- *   fixed header (28) or over the 65535-byte limit (the field cannot
- *   describe any message), a payload shorter than its fixed fields, a
- *   non-zero RESERVED field, more payloads than the bound
+/* Which Notify each check answers with (RFC 2408 §5.1-5.15):
+ *   datagram shorter than the fixed header, a payload shorter than its
+ *   fixed fields, a non-zero RESERVED field, more payloads than the bound
  *                                              -> PAYLOAD-MALFORMED
- *   a plausible header Length != datagram length, a payload running past
- *   the message,
+ *   header Length != datagram length (§5.1; also a Length below 28 or
+ *   over 65535), a payload running past the message,
  *   the chain ending before the message ends  -> UNEQUAL-PAYLOAD-LENGTHS
  *   major version != 1 (IKEv2 is 2)            -> INVALID-MAJOR-VERSION
  *   minor version != 0                         -> INVALID-MINOR-VERSION
@@ -239,8 +237,9 @@ struct isakmp_message {
                                              probes; the encoder writes zeros, so such a
                                              message does not round-trip) */
 
-/* Decode the fixed header only, with the §5.1 checks (version, exchange
- * type, flags, length >= 28 and <= len).  0 or a status; `err` may be NULL. */
+/* Decode the fixed header only, with the §5.2 checks (version, exchange
+ * type, flags; the version first, see decode.c) and §5.1's length (>= 28,
+ * <= len).  0 or a status; `err` may be NULL. */
 int isakmp_decode_header(const uint8_t *buf, size_t len, struct isakmp_header *h,
                          struct isakmp_wire_error *err);
 
