@@ -107,6 +107,16 @@ enum isakmp_dh_error dh_ecp_from_private(struct isakmp_dh_key *k,
     return ISAKMP_DH_OK;
 }
 
+enum isakmp_dh_error dh_ecp_check_encoding(const uint8_t *peer, size_t len, size_t field_len)
+{
+    if (!peer || len != 2 * field_len)
+        return ISAKMP_DH_ERR_PEER_LENGTH;
+    uint8_t any = 0;
+    for (size_t i = 0; i < len; i++)
+        any |= peer[i];
+    return any ? ISAKMP_DH_OK : ISAKMP_DH_ERR_PEER_INFINITY;   /* the usual encoding of O */
+}
+
 /* Decode and validate a peer point; on success *pt is initialised and
  * set (the caller clears it). */
 static enum isakmp_dh_error peer_point(const struct dh_group *g,
@@ -114,13 +124,9 @@ static enum isakmp_dh_error peer_point(const struct dh_group *g,
                                        struct ecc_point *pt)
 {
     size_t fl = field_len(g);
-    if (!peer || len != 2 * fl)
-        return ISAKMP_DH_ERR_PEER_LENGTH;
-    uint8_t any = 0;
-    for (size_t i = 0; i < len; i++)
-        any |= peer[i];
-    if (!any)
-        return ISAKMP_DH_ERR_PEER_INFINITY;  /* the usual encoding of O */
+    enum isakmp_dh_error e = dh_ecp_check_encoding(peer, len, fl);
+    if (e != ISAKMP_DH_OK)
+        return e;
     mpz_t x, y, p;
     mpz_init(x);
     mpz_init(y);

@@ -229,13 +229,9 @@ static enum isakmp_dh_error peer_point(const struct dh_group *g, gcry_ctx_t ctx,
 {
     size_t fl = field_len(g);
     *out = NULL;
-    if (!peer || len != 2 * fl)
-        return ISAKMP_DH_ERR_PEER_LENGTH;
-    uint8_t any = 0;
-    for (size_t i = 0; i < len; i++)
-        any |= peer[i];
-    if (!any)
-        return ISAKMP_DH_ERR_PEER_INFINITY;  /* the usual encoding of O */
+    enum isakmp_dh_error e = dh_ecp_check_encoding(peer, len, fl);
+    if (e != ISAKMP_DH_OK)
+        return e;
     /* x, y < p, compared as fixed-length big-endian strings: libgcrypt's
      * curve check would accept x + p (it works modulo p). */
     uint8_t p[FIELD_MAX];

@@ -72,6 +72,9 @@ enum isakmp_dh_error dh_ecp_check(const struct dh_group *g,
 enum isakmp_dh_error dh_ecp_compute(const struct isakmp_dh_key *k,
                                     const uint8_t *peer, size_t len,
                                     uint8_t *shared);
+/* A peer's x || y: length 2 * field_len and not all zero (the usual
+ * encoding of the point at infinity); the curve checks come after. */
+enum isakmp_dh_error dh_ecp_check_encoding(const uint8_t *peer, size_t len, size_t field_len);
 /* An ECP key's policy: FULL, its scalar's bits (k->x set). */
 void dh_ecp_record_full(struct isakmp_dh_key *k);
 
