@@ -220,10 +220,8 @@ static void tree_or_lax_tree(struct decode_ctx *c, const struct isakmp_message *
         (lax = malloc(sizeof *lax)) != NULL &&
         isakmp_decode(b, len, c->flags | ISAKMP_DECODE_LAX_RESERVED, lax) == 0) {
         isakmp_dissect(lax, 0, o, isakmp_write_file, c->out);
-        fprintf(c->out, "  Refused: %s at offset %zu: %s (the tree above was decoded ignoring RESERVED)\n",
-                isakmp_wire_status_name(ISAKMP_WIRE_BAD_RESERVED), m->err.offset, m->err.what);
-        fprintf(c->out, "  Notify to send: %s (%u)\n", isakmp_notify_name(m->err.notify),
-                m->err.notify);
+        fprintf(c->out, "  (decoded above ignoring RESERVED fields; a receiver refuses it:)\n");
+        isakmp_dissect_error(m, rc, o, isakmp_write_file, c->out);
     } else {
         isakmp_dissect(m, rc, o, isakmp_write_file, c->out);
     }

@@ -3,6 +3,7 @@
  * fragments go to the reassembly table; what it completes comes back
  * through on_reassembled and continues as an ordinary datagram. */
 #include "frame_udp.h"
+#include "isakmp/wire.h"
 
 #include <pcap/pcap.h>
 #include <string.h>
@@ -16,12 +17,6 @@
 #define IP6_ROUTING 43
 #define IP6_FRAGMENT 44
 #define IP6_DSTOPTS 60
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static struct pcap_udp datagram_at(const struct frame_udp_reader *rd)
 {
@@ -39,9 +34,9 @@ static int udp(struct frame_udp_reader *rd, struct pcap_udp *d, const uint8_t *p
 {
     if (n < 8)
         return 0;
-    d->sport = get16(p);
-    d->dport = get16(p + 2);
-    size_t ulen = get16(p + 4);
+    d->sport = isakmp_get16(p);
+    d->dport = isakmp_get16(p + 2);
+    size_t ulen = isakmp_get16(p + 4);
     if (ulen < 8)
         return 0;
     if (ulen > n) {
@@ -96,8 +91,8 @@ static int on_reassembled(void *ctx, const struct ipr_result *res)
         d.frag_dropped = res->dropped;
         d.frag_straggler = res->straggler;
         if (whole && next == IPPROTO_UDP_ && left >= 4) {
-            d.sport = get16(q);
-            d.dport = get16(q + 2);
+            d.sport = isakmp_get16(q);
+            d.dport = isakmp_get16(q + 2);
         }
         return rd->fn(rd->ctx, &d);
     }
@@ -111,7 +106,7 @@ static int ipv4(struct frame_udp_reader *rd, const uint8_t *p, size_t n)
     if (n < 20 || (p[0] >> 4) != 4)
         return 0;
     size_t ihl = (size_t)(p[0] & 15) * 4;
-    size_t total = get16(p + 2);
+    size_t total = isakmp_get16(p + 2);
     if (ihl < 20 || total < ihl || ihl > n)
         return 0;
     bool cut = total > n;
@@ -123,9 +118,9 @@ static int ipv4(struct frame_udp_reader *rd, const uint8_t *p, size_t n)
     d.family = 4;
     memcpy(d.src, p + 12, 4);
     memcpy(d.dst, p + 16, 4);
-    uint16_t frag = get16(p + 6);
+    uint16_t frag = isakmp_get16(p + 6);
     if ((frag & 0x2000) || (frag & 0x1fff)) {
-        struct ipr_key key = { .family = 4, .proto = IPPROTO_UDP_, .id = get16(p + 4) };
+        struct ipr_key key = { .family = 4, .proto = IPPROTO_UDP_, .id = isakmp_get16(p + 4) };
         memcpy(key.src, p + 12, 4);
         memcpy(key.dst, p + 16, 4);
         struct ipr_fragment f = {
@@ -148,7 +143,7 @@ static int ipv6(struct frame_udp_reader *rd, const uint8_t *p, size_t n)
     if (n < 40 || (p[0] >> 4) != 6)
         return 0;
     struct pcap_udp d = datagram_at(rd);
-    size_t plen = get16(p + 4);
+    size_t plen = isakmp_get16(p + 4);
     bool cut = plen > n - 40;
     if (cut) {
         d.truncated = true;
@@ -167,9 +162,9 @@ static int ipv6(struct frame_udp_reader *rd, const uint8_t *p, size_t n)
             break;
         if (left < 8)
             return 0;
-        uint16_t off = get16(q + 2);
+        uint16_t off = isakmp_get16(q + 2);
         uint8_t inner = q[0];
-        uint32_t id = get32(q + 4);
+        uint32_t id = isakmp_get32(q + 4);
         q += 8;
         left -= 8;
         next = inner;
@@ -212,13 +207,13 @@ static int link_layer(struct frame_udp_reader *rd, const uint8_t *p, size_t n)
     case DLT_EN10MB: {
         if (n < 14)
             return 0;
-        uint16_t et = get16(p + 12);
+        uint16_t et = isakmp_get16(p + 12);
         size_t off = 14;
         /* 802.1Q / 802.1ad tags, at most two */
         for (int i = 0; i < 2 && (et == 0x8100 || et == 0x88a8); i++) {
             if (n < off + 4)
                 return 0;
-            et = get16(p + off + 2);
+            et = isakmp_get16(p + off + 2);
             off += 4;
         }
         return by_ethertype(rd, et, p + off, n - off);
@@ -226,11 +221,11 @@ static int link_layer(struct frame_udp_reader *rd, const uint8_t *p, size_t n)
     case DLT_LINUX_SLL:
         if (n < 16)
             return 0;
-        return by_ethertype(rd, get16(p + 14), p + 16, n - 16);
+        return by_ethertype(rd, isakmp_get16(p + 14), p + 16, n - 16);
     case DLT_LINUX_SLL2:
         if (n < 20)
             return 0;
-        return by_ethertype(rd, get16(p), p + 20, n - 20);
+        return by_ethertype(rd, isakmp_get16(p), p + 20, n - 20);
     case DLT_RAW:
         if (n < 1)
             return 0;
@@ -247,9 +242,9 @@ static int link_layer(struct frame_udp_reader *rd, const uint8_t *p, size_t n)
         }
         if (n < 2)
             return 0;
-        if (get16(p) == 0x0021)
+        if (isakmp_get16(p) == 0x0021)
             return ipv4(rd, p + 2, n - 2);
-        if (get16(p) == 0x0057)
+        if (isakmp_get16(p) == 0x0057)
             return ipv6(rd, p + 2, n - 2);
         return 0;
     case DLT_NULL:
@@ -259,7 +254,7 @@ static int link_layer(struct frame_udp_reader *rd, const uint8_t *p, size_t n)
         /* The family is in host order (NULL) or network order (LOOP):
          * accept both; 2 = AF_INET, 24/28/30 = AF_INET6 on the BSDs, 10 Linux. */
         uint32_t le = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-        uint32_t be = get32(p);
+        uint32_t be = isakmp_get32(p);
         uint32_t fam = le < 256 ? le : be;
         if (fam == 2)
             return ipv4(rd, p + 4, n - 4);

@@ -86,31 +86,6 @@ static void print_sa(struct dout *o, unsigned d, const struct isakmp_sa *sa)
         dout_line(o, d, "[malformed proposal]");
 }
 
-static bool printable(struct isakmp_bytes v)
-{
-    if (v.len == 0)
-        return false;
-    for (size_t i = 0; i < v.len; i++)
-        if (!isprint(v.p[i]))
-            return false;
-    return true;
-}
-
-static void print_addr(struct dout *o, const uint8_t *a, size_t n)
-{
-    char buf[64];
-    size_t k = 0;
-    if (n == 4) {
-        snprintf(buf, sizeof buf, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-    } else {
-        /* Plain groups (no :: compression): unambiguous and easy to check. */
-        for (size_t i = 0; i + 1 < n && k + 6 < sizeof buf; i += 2)
-            k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%x", i ? ":" : "",
-                                  (unsigned)(a[i] << 8 | a[i + 1]));
-    }
-    dout_printf(o, "%s", buf);
-}
-
 static void print_id(struct dout *o, unsigned d, const struct isakmp_id *id)
 {
     dout_line(o, d, "ID type: %s (%u)", isakmp_id_type_name(id->type), id->type);
@@ -120,20 +95,20 @@ static void print_id(struct dout *o, unsigned d, const struct isakmp_id *id)
     switch (id->type) {
     case ISAKMP_ID_IPV4_ADDR: case ISAKMP_ID_IPV6_ADDR:
         dout_indent(o, d); dout_printf(o, "Address: ");
-        print_addr(o, p, id->data.len); dout_printf(o, "\n");
+        dout_addr(o, p, id->data.len); dout_printf(o, "\n");
         return;
     case ISAKMP_ID_IPV4_ADDR_SUBNET: case ISAKMP_ID_IPV6_ADDR_SUBNET:
     case ISAKMP_ID_IPV4_ADDR_RANGE: case ISAKMP_ID_IPV6_ADDR_RANGE: {
         bool subnet = id->type == ISAKMP_ID_IPV4_ADDR_SUBNET || id->type == ISAKMP_ID_IPV6_ADDR_SUBNET;
         size_t h = id->data.len / 2;
         dout_indent(o, d); dout_printf(o, subnet ? "Subnet: " : "Range start: ");
-        print_addr(o, p, h); dout_printf(o, "\n");
+        dout_addr(o, p, h); dout_printf(o, "\n");
         dout_indent(o, d); dout_printf(o, subnet ? "Netmask: " : "Range end: ");
-        print_addr(o, p + h, h); dout_printf(o, "\n");
+        dout_addr(o, p + h, h); dout_printf(o, "\n");
         return;
     }
     case ISAKMP_ID_FQDN: case ISAKMP_ID_USER_FQDN:
-        if (printable(id->data)) {
+        if (dout_printable(id->data)) {
             dout_line(o, d, "Identification: %.*s", (int)id->data.len, (const char *)p);
             return;
         }
@@ -222,7 +197,7 @@ static void print_payload(struct dout *o, unsigned d, const struct isakmp_payloa
         dout_line(o, d, "ID type: %s (%u)", isakmp_id_type_name(p->u.nat_oa.id_type), p->u.nat_oa.id_type);
         dout_indent(o, d);
         dout_printf(o, "Original address: ");
-        print_addr(o, p->u.nat_oa.addr.p, p->u.nat_oa.addr.len);
+        dout_addr(o, p->u.nat_oa.addr.p, p->u.nat_oa.addr.len);
         dout_printf(o, "\n");
         break;
     case ISAKMP_PL_ATTR:
@@ -246,6 +221,13 @@ static void print_error(struct dout *o, unsigned d, const struct isakmp_message 
         dout_line(o, d, "Notify to send: %s (%u)", isakmp_notify_name(m->err.notify), m->err.notify);
     else
         dout_line(o, d, "Notify to send: none (drop silently)");
+}
+
+void isakmp_dissect_error(const struct isakmp_message *m, int status,
+                          const struct isakmp_dissect_opts *opts, isakmp_write_fn write, void *ctx)
+{
+    struct dout o = { write, ctx, opts ? opts->indent : 0, opts ? opts->max_hex : 0 };
+    print_error(&o, 1, m, status);
 }
 
 void isakmp_dissect(const struct isakmp_message *m, int status,

@@ -66,7 +66,9 @@ static void sa(struct dout *o, const struct isakmp_sa *s)
 
 static void ipv4(struct dout *o, const char *name, const uint8_t *a)
 {
-    dout_printf(o, "%s=%u.%u.%u.%u\n", name, a[0], a[1], a[2], a[3]);
+    dout_printf(o, "%s=", name);
+    dout_addr(o, a, 4);
+    dout_printf(o, "\n");
 }
 
 /* The ID data under tshark's isakmp.id.data.* names, for the types whose
@@ -91,9 +93,12 @@ static void id_data(struct dout *o, const struct isakmp_id *id)
         break;
     case ISAKMP_ID_FQDN:
     case ISAKMP_ID_USER_FQDN:
-        dout_printf(o, "%s=%.*s\n", id->type == ISAKMP_ID_FQDN ? "isakmp.id.data.fqdn"
-                                                              : "isakmp.id.data.user_fqdn",
-                    (int)n, (const char *)d);
+        /* text only when printable: a newline in a hostile name would
+         * forge a line of this parseable output */
+        if (dout_printable(id->data))
+            dout_printf(o, "%s=%.*s\n", id->type == ISAKMP_ID_FQDN ? "isakmp.id.data.fqdn"
+                                                                  : "isakmp.id.data.user_fqdn",
+                        (int)n, (const char *)d);
         break;
     case ISAKMP_ID_KEY_ID:
         hex(o, "isakmp.id.data.key_id", d, n);

@@ -2,6 +2,7 @@
  * write callback, never to stdout. */
 #include "dissect_out.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,4 +92,29 @@ void isakmp_write_strbuf(void *sb_, const char *text, size_t n)
     sb->len += n;
     if (sb->cap > 0 && sb->len >= sb->cap)
         sb->buf[sb->cap - 1] = '\0';
+}
+
+bool dout_printable(struct isakmp_bytes v)
+{
+    if (v.len == 0)
+        return false;
+    for (size_t i = 0; i < v.len; i++)
+        if (!isprint(v.p[i]))
+            return false;
+    return true;
+}
+
+void dout_addr(struct dout *o, const uint8_t *a, size_t n)
+{
+    char buf[64];
+    size_t k = 0;
+    if (n == 4) {
+        snprintf(buf, sizeof buf, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+    } else {
+        /* Plain groups (no :: compression): unambiguous and easy to check. */
+        for (size_t i = 0; i + 1 < n && k + 6 < sizeof buf; i += 2)
+            k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%x", i ? ":" : "",
+                                  (unsigned)(a[i] << 8 | a[i + 1]));
+    }
+    dout_printf(o, "%s", buf);
 }

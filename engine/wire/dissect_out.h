@@ -21,5 +21,10 @@ void dout_indent(struct dout *o, unsigned depth);
 void dout_hex_line(struct dout *o, unsigned depth, const char *label, struct isakmp_bytes v);
 /* Lowercase hex of n bytes, cut at max (0 = all) with "...". */
 void dout_hex(struct dout *o, const uint8_t *p, size_t n, size_t max);
+/* An IPv4 (n = 4) or IPv6 (every group, no :: compression) address. */
+void dout_addr(struct dout *o, const uint8_t *a, size_t n);
+/* Non-empty and every byte printable: safe to show as text (a peer's
+ * bytes could otherwise forge lines or send terminal escapes). */
+bool dout_printable(struct isakmp_bytes v);
 
 #endif

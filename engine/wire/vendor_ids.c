@@ -75,18 +75,21 @@ const char *isakmp_vendor_id_label(enum isakmp_vid v)
     return e ? e->name : NULL;
 }
 
+static bool matches(const struct vid_entry *e, const uint8_t *p, size_t len)
+{
+    return p && len == (e->rx_len ? e->rx_len : e->len) && memcmp(p, e->bytes, e->match) == 0;
+}
+
 bool isakmp_vendor_id_is(enum isakmp_vid v, const uint8_t *p, size_t len)
 {
     const struct vid_entry *e = entry(v);
-    if (!e || !p)
-        return false;
-    return len == (e->rx_len ? e->rx_len : e->len) && memcmp(p, e->bytes, e->match) == 0;
+    return e && matches(e, p, len);
 }
 
 const char *isakmp_vendor_id_name(const uint8_t *p, size_t len)
 {
     for (size_t i = 0; i < sizeof vids / sizeof vids[0]; i++)
-        if (isakmp_vendor_id_is(vids[i].id, p, len))
+        if (matches(&vids[i], p, len))
             return vids[i].name;
     return NULL;
 }

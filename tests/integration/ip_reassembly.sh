@@ -162,4 +162,4 @@ if [ -s "$work/msg" ] && ! diff -q "$work/msg" <(sed '/^$/,$d' "$work/tree.small
 else
     nok "the tree comparison does not notice a different message"
 fi
-exit 0
+[ "$fail" -eq 0 ]

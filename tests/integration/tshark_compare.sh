@@ -257,7 +257,7 @@ for i in "${!dats[@]}"; do
         # the tree (for people) shows it whole anyway, then the refusal; exit 1
         tree=$(timeout 30 "$bin" decode --frame "$fr" "$pcap" 2>/dev/null); trc=$?
         if [ $trc -eq 1 ] && [ "$(printf '%s\n' "$tree" | grep -c '^  Payload: Vendor ID (13)$')" -eq 2 ] &&
-           printf '%s\n' "$tree" | grep -q '^  Refused: reserved field not zero at offset 29: ' &&
+           printf '%s\n' "$tree" | grep -q '^  Error: reserved field not zero at offset 29 ' &&
            [ "$(printf '%s\n' "$tree" | grep -c 'Reserved2: 0xffff (should be 0)$')" -eq 3 ] &&
            printf '%s\n' "$tree" | grep -q '^  Notify to send: PAYLOAD-MALFORMED (16)$'; then
             echo "ok - tshark_compare $n: the tree shows the whole message, then its refusal (exit 1)"

@@ -290,6 +290,32 @@ static void builder_misuse(void)
     }
 }
 
+/* A hostile FQDN cannot forge a line of the flat "name=value" output (nor
+ * reach the tree as raw text): non-printable names are not printed as text. */
+static void hostile_names_stay_inert(void)
+{
+    uint8_t buf[256];
+    struct isakmp_builder b;
+    isakmp_build_init(&b, buf, sizeof buf);
+    header(&b, ISAKMP_XCHG_AGGRESSIVE, 0, 0);
+    static const char evil[] = "a\nisakmp.notify.msgtype=24\x1b[2J";
+    isakmp_build_id(&b, ISAKMP_ID_FQDN, 0, 0, evil, sizeof evil - 1);
+    size_t len = 0;
+    REQUIRE(isakmp_build_finish(&b, &len) == 0);
+    REQUIRE(isakmp_decode(buf, len, 0, &msg) == 0);
+    static char text[8192];
+    struct isakmp_strbuf sb = { text, sizeof text, 0 };
+    isakmp_dissect_fields(&msg, 0, isakmp_write_strbuf, &sb);
+    CHECK(strstr(text, "\nisakmp.notify.msgtype=") == NULL);
+    CHECK(strstr(text, "isakmp.id.data.fqdn=") == NULL);
+    CHECK(strstr(text, "isakmp.id.type=2\n") != NULL);
+    sb.len = 0;
+    text[0] = '\0';
+    isakmp_dissect(&msg, 0, NULL, isakmp_write_strbuf, &sb);
+    CHECK(strchr(text, '\x1b') == NULL);
+    CHECK(strstr(text, "61") != NULL);            /* shown as hex instead */
+}
+
 static void registries(void)
 {
     CHECK_STR(isakmp_exchange_name(2), "Identity Protection (Main Mode)");
@@ -341,5 +367,6 @@ int main(void)
     RUN(plaintext_with_padding);
     RUN(builder_misuse);
     RUN(registries);
+    RUN(hostile_names_stay_inert);
     return check_summary();
 }

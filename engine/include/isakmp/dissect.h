@@ -28,6 +28,12 @@ struct isakmp_dissect_opts {
 void isakmp_dissect(const struct isakmp_message *m, int status,
                     const struct isakmp_dissect_opts *opts, isakmp_write_fn write, void *ctx);
 
+/* Only the error lines isakmp_dissect ends with for a refused message
+ * (status != 0): "Error: ..." and "Notify to send: ...", at the tree's
+ * first level (e.g. after the tree of the same bytes decoded more leniently). */
+void isakmp_dissect_error(const struct isakmp_message *m, int status,
+                          const struct isakmp_dissect_opts *opts, isakmp_write_fn write, void *ctx);
+
 /* One line: exchange, flags, cookies, message ID, payload chain. No newline. */
 void isakmp_dissect_brief(const struct isakmp_message *m, int status, isakmp_write_fn write,
                           void *ctx);
