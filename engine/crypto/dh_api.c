@@ -85,14 +85,8 @@ enum isakmp_dh_error isakmp_dh_generate(uint16_t group,
         err = ISAKMP_DH_ERR_POLICY;
     else if (!(k = key_alloc(g)))
         err = ISAKMP_DH_ERR_NOMEM;
-    else if (g->info.type == ISAKMP_DH_TYPE_MODP)
-        err = dh_modp_generate(k, policy, random, rnd_user);
-    else if (g->gcry_curve)
-        err = dh_ecpg_generate(k, random, rnd_user);
-    else if (g->info.type == ISAKMP_DH_TYPE_ECP)
-        err = dh_ecp_generate(k, random, rnd_user);
     else
-        err = dh_mont_generate(k, random, rnd_user);
+        err = g->ops->generate(k, policy, random, rnd_user);
     if (err != ISAKMP_DH_OK) {
         isakmp_dh_key_free(k);
         report(rep, ISAKMP_COST_DH_GENERATE, group, 0, t0, cost, false);
@@ -121,14 +115,8 @@ enum isakmp_dh_error isakmp_dh_key_from_private(uint16_t group,
         err = ISAKMP_DH_ERR_ARG;
     else if (!(k = key_alloc(g)))
         err = ISAKMP_DH_ERR_NOMEM;
-    else if (g->info.type == ISAKMP_DH_TYPE_MODP)
-        err = dh_modp_from_private(k, priv, len);
-    else if (g->gcry_curve)
-        err = dh_ecpg_from_private(k, priv, len);
-    else if (g->info.type == ISAKMP_DH_TYPE_ECP)
-        err = dh_ecp_from_private(k, priv, len);
     else
-        err = dh_mont_from_private(k, priv, len);
+        err = g->ops->from_private(k, priv, len);
     if (err != ISAKMP_DH_OK) {
         isakmp_dh_key_free(k);
         report(rep, ISAKMP_COST_DH_GENERATE, group, 0, t0, cost, false);
@@ -187,13 +175,7 @@ enum isakmp_dh_error isakmp_dh_check_public(uint16_t group,
     const struct dh_group *g = dh_group_find(group);
     if (!g)
         return ISAKMP_DH_ERR_GROUP;
-    if (g->gcry_curve)
-        return dh_ecpg_check(g, peer, len);
-    switch (g->info.type) {
-    case ISAKMP_DH_TYPE_MODP: return dh_modp_check(g, peer, len);
-    case ISAKMP_DH_TYPE_ECP: return dh_ecp_check(g, peer, len);
-    default: return dh_mont_check(g, peer, len);
-    }
+    return g->ops->check(g, peer, len);
 }
 
 enum isakmp_dh_error isakmp_dh_compute(const struct isakmp_dh_key *k,
@@ -209,14 +191,7 @@ enum isakmp_dh_error isakmp_dh_compute(const struct isakmp_dh_key *k,
         report(rep, ISAKMP_COST_DH_COMPUTE, k ? k->g->info.id : 0, 0, t0, cost, false);
         return ISAKMP_DH_ERR_ARG;
     }
-    enum isakmp_dh_error err;
-    if (k->g->gcry_curve)
-        err = dh_ecpg_compute(k, peer, peer_len, shared);
-    else switch (k->g->info.type) {
-    case ISAKMP_DH_TYPE_MODP: err = dh_modp_compute(k, peer, peer_len, shared); break;
-    case ISAKMP_DH_TYPE_ECP: err = dh_ecp_compute(k, peer, peer_len, shared); break;
-    default: err = dh_mont_compute(k, peer, peer_len, shared); break;
-    }
+    enum isakmp_dh_error err = k->g->ops->compute(k, peer, peer_len, shared);
     /* Refused peer values are charged too: validating them took work. */
     report(rep, ISAKMP_COST_DH_COMPUTE, k->g->info.id, k->nominal_bits, t0, cost, true);
     if (err == ISAKMP_DH_OK && shared_len)

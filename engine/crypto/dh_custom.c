@@ -97,6 +97,7 @@ struct dh_custom *dh_custom_new(uint16_t number, const uint8_t *p, size_t len, u
     c->g.p_hex = c->p_hex;
     c->g.g_hex = c->g_hex;
     c->g.q_hex = NULL;                /* q = (p-1)/2 (dh_modp_load) */
+    c->g.ops = &dh_modp_ops;
     return c;
 }
 
@@ -154,7 +155,7 @@ enum isakmp_dh_error dh_custom_generate(const struct dh_custom *c,
     mpz_init(k->p);
     mpz_init(k->q);
     dh_modp_load(k);
-    enum isakmp_dh_error err = dh_modp_generate(k, policy, random, rnd_user);
+    enum isakmp_dh_error err = dh_modp_ops.generate(k, policy, random, rnd_user);
     if (rep) {
         uint64_t t1 = isakmp_cpu_thread_ns();
         rep->kind = ISAKMP_COST_DH_GENERATE;

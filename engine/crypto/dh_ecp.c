@@ -68,9 +68,11 @@ void dh_ecp_record_full(struct isakmp_dh_key *k)
     k->exp_bits = (unsigned)mpz_sizeinbase(k->x, 2);
 }
 
-enum isakmp_dh_error dh_ecp_generate(struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_ecp_generate(struct isakmp_dh_key *k,
+                                     const struct isakmp_dh_exp_policy *pol,
                                      isakmp_random_fn *random, void *user)
 {
+    (void)pol;                  /* no short scalars: always full size */
     const struct ecc_curve *c = k->g->curve();
     unsigned bits = k->g->info.modulus_bits;   /* order size = field size here */
     size_t n = (bits + 7) / 8;
@@ -94,7 +96,7 @@ enum isakmp_dh_error dh_ecp_generate(struct isakmp_dh_key *k,
     return ISAKMP_DH_OK;
 }
 
-enum isakmp_dh_error dh_ecp_from_private(struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_ecp_from_private(struct isakmp_dh_key *k,
                                          const uint8_t *priv, size_t len)
 {
     if (!priv || len == 0 || len > field_len(k->g))
@@ -151,7 +153,7 @@ static enum isakmp_dh_error peer_point(const struct dh_group *g,
     return err;
 }
 
-enum isakmp_dh_error dh_ecp_check(const struct dh_group *g,
+static enum isakmp_dh_error dh_ecp_check(const struct dh_group *g,
                                   const uint8_t *peer, size_t len)
 {
     struct ecc_point pt;
@@ -161,7 +163,7 @@ enum isakmp_dh_error dh_ecp_check(const struct dh_group *g,
     return err;
 }
 
-enum isakmp_dh_error dh_ecp_compute(const struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_ecp_compute(const struct isakmp_dh_key *k,
                                     const uint8_t *peer, size_t len,
                                     uint8_t *shared)
 {
@@ -190,3 +192,7 @@ enum isakmp_dh_error dh_ecp_compute(const struct isakmp_dh_key *k,
     ecc_point_clear(&q);
     return ISAKMP_DH_OK;
 }
+
+const struct dh_ops dh_ecp_ops = {
+    dh_ecp_generate, dh_ecp_from_private, dh_ecp_check, dh_ecp_compute,
+};

@@ -175,9 +175,11 @@ static enum isakmp_dh_error set_scalar(struct isakmp_dh_key *k, gcry_ctx_t ctx,
 
 /* ---- the dh_impl.h operations ------------------------------------------- */
 
-enum isakmp_dh_error dh_ecpg_generate(struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_ecpg_generate(struct isakmp_dh_key *k,
+                                      const struct isakmp_dh_exp_policy *pol,
                                       isakmp_random_fn *random, void *user)
 {
+    (void)pol;                  /* no short scalars: always full size */
     gcry_ctx_t ctx = curve_open(k->g);
     if (!ctx)
         return ISAKMP_DH_ERR_GROUP;
@@ -201,7 +203,7 @@ enum isakmp_dh_error dh_ecpg_generate(struct isakmp_dh_key *k,
     return err;
 }
 
-enum isakmp_dh_error dh_ecpg_from_private(struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_ecpg_from_private(struct isakmp_dh_key *k,
                                           const uint8_t *priv, size_t len)
 {
     size_t fl = field_len(k->g);
@@ -257,7 +259,7 @@ static enum isakmp_dh_error peer_point(const struct dh_group *g, gcry_ctx_t ctx,
     return ISAKMP_DH_OK;
 }
 
-enum isakmp_dh_error dh_ecpg_check(const struct dh_group *g,
+static enum isakmp_dh_error dh_ecpg_check(const struct dh_group *g,
                                    const uint8_t *peer, size_t len)
 {
     if (!peer || len != 2 * field_len(g))
@@ -272,7 +274,7 @@ enum isakmp_dh_error dh_ecpg_check(const struct dh_group *g,
     return err;
 }
 
-enum isakmp_dh_error dh_ecpg_compute(const struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_ecpg_compute(const struct isakmp_dh_key *k,
                                      const uint8_t *peer, size_t len,
                                      uint8_t *shared)
 {
@@ -304,3 +306,7 @@ enum isakmp_dh_error dh_ecpg_compute(const struct isakmp_dh_key *k,
     gcry_ctx_release(ctx);
     return err;
 }
+
+const struct dh_ops dh_ecpg_ops = {
+    dh_ecpg_generate, dh_ecpg_from_private, dh_ecpg_check, dh_ecpg_compute,
+};

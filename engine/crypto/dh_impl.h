@@ -17,8 +17,9 @@ struct dh_group {
     const struct ecc_curve *(*curve)(void);
     const char *field_hex;
     /* ECP on libgcrypt (Brainpool, which Nettle lacks): its curve name;
-     * NULL for every other group.  dh_api.c dispatches on it. */
+     * NULL for every other group. */
     const char *gcry_curve;
+    const struct dh_ops *ops;   /* the backend: dh_api.c calls through it */
 };
 
 /* NULL when unsupported. */
@@ -47,31 +48,30 @@ void dh_mpz_wipe_clear(mpz_t z);
 /* Big-endian export of z left-padded to len bytes (z must fit). */
 void dh_mpz_export_padded(uint8_t *out, size_t len, const mpz_t z);
 
-/* Per type.  *_init fills the private value (from the policy and random
- * source, or from given bytes), then the public value; k->g is set and
- * k->x/p/q are initialised by the caller (dh_api.c). */
-enum isakmp_dh_error dh_modp_generate(struct isakmp_dh_key *k,
-                                      const struct isakmp_dh_exp_policy *pol,
-                                      isakmp_random_fn *random, void *user);
-enum isakmp_dh_error dh_modp_from_private(struct isakmp_dh_key *k,
-                                          const uint8_t *priv, size_t len);
-enum isakmp_dh_error dh_modp_check(const struct dh_group *g,
-                                   const uint8_t *peer, size_t len);
-enum isakmp_dh_error dh_modp_compute(const struct isakmp_dh_key *k,
-                                     const uint8_t *peer, size_t len,
-                                     uint8_t *shared);
+/* One backend per kind of group; dh_api.c calls through the group's ops.
+ * generate fills the private value (from the policy, which only MODP
+ * uses, and the random source), then the public value; from_private the
+ * same from given bytes; k->g is set and k->x/p/q are initialised by the
+ * caller (dh_api.c).  check validates a peer's public value; compute
+ * checks it too, then writes the full-length shared secret. */
+struct dh_ops {
+    enum isakmp_dh_error (*generate)(struct isakmp_dh_key *k,
+                                     const struct isakmp_dh_exp_policy *pol,
+                                     isakmp_random_fn *random, void *user);
+    enum isakmp_dh_error (*from_private)(struct isakmp_dh_key *k,
+                                         const uint8_t *priv, size_t len);
+    enum isakmp_dh_error (*check)(const struct dh_group *g, const uint8_t *peer, size_t len);
+    enum isakmp_dh_error (*compute)(const struct isakmp_dh_key *k, const uint8_t *peer,
+                                    size_t len, uint8_t *shared);
+};
+extern const struct dh_ops dh_modp_ops;     /* dh_modp.c, GMP */
+extern const struct dh_ops dh_ecp_ops;      /* dh_ecp.c, Nettle */
+extern const struct dh_ops dh_ecpg_ops;     /* dh_ecp_gcrypt.c, libgcrypt (Brainpool) */
+extern const struct dh_ops dh_mont_ops;     /* dh_mont.c, Nettle curve25519/448 */
+
 /* Load p and q (the exponent group order) of a MODP group into k. */
 void dh_modp_load(struct isakmp_dh_key *k);
 
-enum isakmp_dh_error dh_ecp_generate(struct isakmp_dh_key *k,
-                                     isakmp_random_fn *random, void *user);
-enum isakmp_dh_error dh_ecp_from_private(struct isakmp_dh_key *k,
-                                         const uint8_t *priv, size_t len);
-enum isakmp_dh_error dh_ecp_check(const struct dh_group *g,
-                                  const uint8_t *peer, size_t len);
-enum isakmp_dh_error dh_ecp_compute(const struct isakmp_dh_key *k,
-                                    const uint8_t *peer, size_t len,
-                                    uint8_t *shared);
 /* A peer's x || y: length 2 * field_len and not all zero (the usual
  * encoding of the point at infinity); the curve checks come after. */
 enum isakmp_dh_error dh_ecp_check_encoding(const uint8_t *peer, size_t len, size_t field_len);
@@ -79,28 +79,10 @@ enum isakmp_dh_error dh_ecp_check_encoding(const uint8_t *peer, size_t len, size
 void dh_ecp_record_full(struct isakmp_dh_key *k);
 
 /* ECP groups on libgcrypt (dh_ecp_gcrypt.c): same contract as dh_ecp_*. */
-enum isakmp_dh_error dh_ecpg_generate(struct isakmp_dh_key *k,
-                                      isakmp_random_fn *random, void *user);
-enum isakmp_dh_error dh_ecpg_from_private(struct isakmp_dh_key *k,
-                                          const uint8_t *priv, size_t len);
-enum isakmp_dh_error dh_ecpg_check(const struct dh_group *g,
-                                   const uint8_t *peer, size_t len);
-enum isakmp_dh_error dh_ecpg_compute(const struct isakmp_dh_key *k,
-                                     const uint8_t *peer, size_t len,
-                                     uint8_t *shared);
 /* Initialise libgcrypt once per process (thread-safe); false when it is
  * unusable (older than the headers we were built with).  The dh_ecpg_*
  * functions call it; others (bench) call it before using libgcrypt. */
 bool dh_gcrypt_init(void);
 
-enum isakmp_dh_error dh_mont_generate(struct isakmp_dh_key *k,
-                                      isakmp_random_fn *random, void *user);
-enum isakmp_dh_error dh_mont_from_private(struct isakmp_dh_key *k,
-                                          const uint8_t *priv, size_t len);
-enum isakmp_dh_error dh_mont_check(const struct dh_group *g,
-                                   const uint8_t *peer, size_t len);
-enum isakmp_dh_error dh_mont_compute(const struct isakmp_dh_key *k,
-                                     const uint8_t *peer, size_t len,
-                                     uint8_t *shared);
 
 #endif

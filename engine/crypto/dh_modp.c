@@ -73,7 +73,7 @@ static void draw_bits(struct isakmp_dh_key *k, unsigned bits, bool top,
     mpz_import(k->x, n, 1, 1, 1, 0, buf);
 }
 
-enum isakmp_dh_error dh_modp_generate(struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_modp_generate(struct isakmp_dh_key *k,
                                       const struct isakmp_dh_exp_policy *pol,
                                       isakmp_random_fn *random, void *user)
 {
@@ -123,7 +123,7 @@ enum isakmp_dh_error dh_modp_generate(struct isakmp_dh_key *k,
     return ISAKMP_DH_OK;
 }
 
-enum isakmp_dh_error dh_modp_from_private(struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_modp_from_private(struct isakmp_dh_key *k,
                                           const uint8_t *priv, size_t len)
 {
     const struct isakmp_dh_group_info *in = &k->g->info;
@@ -170,7 +170,7 @@ static enum isakmp_dh_error check_value(const struct dh_group *g, const mpz_t y,
     return err;
 }
 
-enum isakmp_dh_error dh_modp_check(const struct dh_group *g,
+static enum isakmp_dh_error dh_modp_check(const struct dh_group *g,
                                    const uint8_t *peer, size_t len)
 {
     if (!peer || len != g->info.public_len)
@@ -189,7 +189,7 @@ enum isakmp_dh_error dh_modp_check(const struct dh_group *g,
     return err;
 }
 
-enum isakmp_dh_error dh_modp_compute(const struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_modp_compute(const struct isakmp_dh_key *k,
                                      const uint8_t *peer, size_t len,
                                      uint8_t *shared)
 {
@@ -208,3 +208,7 @@ enum isakmp_dh_error dh_modp_compute(const struct isakmp_dh_key *k,
     mpz_clear(y);
     return err;
 }
+
+const struct dh_ops dh_modp_ops = {
+    dh_modp_generate, dh_modp_from_private, dh_modp_check, dh_modp_compute,
+};

@@ -30,15 +30,17 @@ static void mont_public(struct isakmp_dh_key *k)
     k->exp_bits = k->g->info.full_exp_bits;    /* after clamping */
 }
 
-enum isakmp_dh_error dh_mont_generate(struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_mont_generate(struct isakmp_dh_key *k,
+                                      const struct isakmp_dh_exp_policy *pol,
                                       isakmp_random_fn *random, void *user)
 {
+    (void)pol;                  /* no short scalars: always full size */
     random(user, k->raw, k->g->info.public_len);
     mont_public(k);
     return ISAKMP_DH_OK;
 }
 
-enum isakmp_dh_error dh_mont_from_private(struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_mont_from_private(struct isakmp_dh_key *k,
                                           const uint8_t *priv, size_t len)
 {
     if (!priv || len != k->g->info.public_len)
@@ -48,7 +50,7 @@ enum isakmp_dh_error dh_mont_from_private(struct isakmp_dh_key *k,
     return ISAKMP_DH_OK;
 }
 
-enum isakmp_dh_error dh_mont_check(const struct dh_group *g,
+static enum isakmp_dh_error dh_mont_check(const struct dh_group *g,
                                    const uint8_t *peer, size_t len)
 {
     if (!peer || len != g->info.public_len)
@@ -56,7 +58,7 @@ enum isakmp_dh_error dh_mont_check(const struct dh_group *g,
     return ISAKMP_DH_OK;
 }
 
-enum isakmp_dh_error dh_mont_compute(const struct isakmp_dh_key *k,
+static enum isakmp_dh_error dh_mont_compute(const struct isakmp_dh_key *k,
                                      const uint8_t *peer, size_t len,
                                      uint8_t *shared)
 {
@@ -76,3 +78,7 @@ enum isakmp_dh_error dh_mont_compute(const struct isakmp_dh_key *k,
     }
     return ISAKMP_DH_OK;
 }
+
+const struct dh_ops dh_mont_ops = {
+    dh_mont_generate, dh_mont_from_private, dh_mont_check, dh_mont_compute,
+};

@@ -275,21 +275,21 @@ static const char field_p521[] =
 
 #define MODP(id_, name_, bits_, full_, short_, p_, g_, q_)                  \
     { { (id_), ISAKMP_DH_TYPE_MODP, (name_), (bits_) / 8, (bits_) / 8,      \
-        (bits_), (full_), (short_) }, (p_), (g_), (q_), NULL, NULL, NULL }
+        (bits_), (full_), (short_) }, (p_), (g_), (q_), NULL, NULL, NULL, &dh_modp_ops }
 #define ECP(id_, name_, bits_, curve_, field_)                              \
     { { (id_), ISAKMP_DH_TYPE_ECP, (name_), 2 * (((bits_) + 7) / 8),        \
         ((bits_) + 7) / 8, (bits_), (bits_), (bits_) }, NULL, NULL, NULL,   \
-      (curve_), (field_), NULL }
+      (curve_), (field_), NULL, &dh_ecp_ops }
 /* ECP on libgcrypt: p, a, b, G and n come from the library by curve name
  * (RFC 5639 values; tests/unit/test_dh_validate.c checks p and the
  * known answers check the rest).  Order bits = field bits for these. */
 #define ECPG(id_, name_, bits_, gcry_name_)                                 \
     { { (id_), ISAKMP_DH_TYPE_ECP, (name_), 2 * ((bits_) / 8),              \
         (bits_) / 8, (bits_), (bits_), (bits_) }, NULL, NULL, NULL,         \
-      NULL, NULL, (gcry_name_) }
+      NULL, NULL, (gcry_name_), &dh_ecpg_ops }
 #define MONT(id_, name_, bits_, len_, scalar_bits_)                         \
     { { (id_), ISAKMP_DH_TYPE_MONTGOMERY, (name_), (len_), (len_), (bits_), \
-        (scalar_bits_), (scalar_bits_) }, NULL, NULL, NULL, NULL, NULL, NULL }
+        (scalar_bits_), (scalar_bits_) }, NULL, NULL, NULL, NULL, NULL, NULL, &dh_mont_ops }
 
 /* In increasing group number (isakmp_dh_groups relies on it). */
 static const struct dh_group groups[] = {
