@@ -176,6 +176,9 @@ void ike_build_raw_transform(struct isakmp_builder *b, const struct isakmp_bytes
 uint16_t ike_check_p1_reply(const struct fw_sa *sa, const uint8_t *sa_body, size_t len,
                             struct isakmp_p1_transform *out);
 bool ike_p1_supported(const struct isakmp_engine *e, const struct isakmp_p1_transform *t);
+/* Engine set-up: no phase-1 transforms configured means the default
+ * policy (see ike_proposal.c); false on no memory. */
+bool ike_default_p1(struct isakmp_engine *e);
 
 /* ---- key material (ike_keys.c) -------------------------------------------- */
 /* SKEYID..SKEYID_e, the cipher key and the phase-1 IV from g^xy (PSK). */

@@ -34,6 +34,8 @@ struct ike_engine {
 
 bool ike_engine_init(struct isakmp_engine *e)
 {
+    if (!ike_default_p1(e))
+        return false;
     struct ike_engine *ie = fw_alloc(e, sizeof(struct ike_engine));
     e->kx_engine = ie;
     if (ie && !ike_cert_engine_init(e, &ie->cert)) {

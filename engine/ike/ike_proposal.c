@@ -2,8 +2,33 @@
  * choosing one as responder, checking the choice as initiator. */
 #include "ike/ike.h"
 #include "doi/ipsec_doi.h"
+#include "isakmp/cipher.h"
 
 #include <string.h>
+
+/* No phase-1 transforms configured: the default policy (isakmp/cipher.h:
+ * no DES, no MD5, no group 1), with each authentication method the
+ * credentials allow (PSK first).  Without credentials nothing is offered. */
+bool ike_default_p1(struct isakmp_engine *e)
+{
+    if (e->cfg.n_p1)
+        return true;
+    uint16_t auths[2];
+    size_t n_auth = 0;
+    if (e->cfg.n_psks) auths[n_auth++] = ISAKMP_AUTH_PSK;
+    if (e->cfg.rsa_key) auths[n_auth++] = ISAKMP_AUTH_RSA_SIG;
+    if (!n_auth)
+        return true;
+    struct isakmp_p1_transform *t = fw_alloc(e, n_auth * ISAKMP_DEFAULT_P1_COUNT * sizeof *t);
+    if (!t)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < n_auth; i++)
+        n += isakmp_default_p1_transforms(auths[i], t + n, ISAKMP_DEFAULT_P1_COUNT);
+    e->cfg.p1 = t;
+    e->cfg.n_p1 = n;
+    return true;
+}
 
 bool ike_p1_supported(const struct isakmp_engine *e, const struct isakmp_p1_transform *t)
 {

@@ -1,7 +1,6 @@
 /* The public face (isakmp/engine.h): lifetime, configuration copies,
  * calls in, timers out, accessors.  Protocol work is in dispatch.c and
  * the registered layers. */
-#include "isakmp/cipher.h"
 #include "isakmp/framework.h"
 #include "isakmp/secmem.h"
 
@@ -31,28 +30,6 @@ static void *copy_array(struct isakmp_engine *e, const void *src, size_t n, size
     return fw_memdup(e, src, n * size);
 }
 
-/* No phase-1 transforms configured: the default policy (isakmp/cipher.h:
- * no DES, no MD5, no group 1), with each authentication method the
- * credentials allow (PSK first).  Without credentials nothing is offered. */
-static bool default_p1(struct isakmp_engine *e)
-{
-    uint16_t auths[2];
-    size_t n_auth = 0;
-    if (e->cfg.n_psks) auths[n_auth++] = ISAKMP_AUTH_PSK;
-    if (e->cfg.rsa_key) auths[n_auth++] = ISAKMP_AUTH_RSA_SIG;
-    if (!n_auth)
-        return true;
-    struct isakmp_p1_transform *t = fw_alloc(e, n_auth * ISAKMP_DEFAULT_P1_COUNT * sizeof *t);
-    if (!t)
-        return false;
-    size_t n = 0;
-    for (size_t i = 0; i < n_auth; i++)
-        n += isakmp_default_p1_transforms(auths[i], t + n, ISAKMP_DEFAULT_P1_COUNT);
-    e->cfg.p1 = t;
-    e->cfg.n_p1 = n;
-    return true;
-}
-
 static bool copy_config(struct isakmp_engine *e, const struct isakmp_config *c)
 {
     e->cfg = *c;
@@ -78,8 +55,6 @@ static bool copy_config(struct isakmp_engine *e, const struct isakmp_config *c)
         !(e->cfg.rsa_peers = copy_array(e, c->rsa_peers, c->n_rsa_peers, sizeof *c->rsa_peers)))
         return false;
     if (c->n_p1 && !(e->cfg.p1 = copy_array(e, c->p1, c->n_p1, sizeof *c->p1)))
-        return false;
-    if (!c->n_p1 && !default_p1(e))
         return false;
     if (c->n_p2 && !(e->cfg.p2 = copy_array(e, c->p2, c->n_p2, sizeof *c->p2)))
         return false;
