@@ -67,15 +67,25 @@ static void usage(FILE *out)
         "signals: SIGINT/SIGTERM stop cleanly; SIGUSR1 initiates with every peer.\n"
         "exit status: 0 after a clean stop, 1 on a start-up error, 2 on bad usage.\n"
         "\n"
+        "authentication (per peer, auth = ...): \"psk\" (pre-shared key) or \"rsasig\"\n"
+        "(RSA signatures) with the peer's key configured (public_key) or with X.509\n"
+        "certificates in CERT payloads: local.certificate (ours, for local.private_key)\n"
+        "and local.ca_certificates (trust anchors; the peer's certificate must chain to\n"
+        "one, be valid by the wall clock and name the identity it sends).\n"
+        "\n"
         "configuration, in short (see doc/peer-config.md for every setting):\n"
         "  local = { address = \"10.9.0.1\"; private_key = \"key.pem\"; # for rsasig\n"
+        "            certificate = \"cert.pem\"; ca_certificates = [\"ca.pem\"];\n"
+        "            send_cert_request = true; send_certificate = \"always\";\n"
         "          };\n"
         "  engine = { aggressive = true; nat_t = \"on\"; };   # nat_t: off | on | force\n"
         "  peers = ( { name = \"charon\"; address = \"10.9.0.2\"; mode = \"main\";\n"
         "              psk = \"testsecret\"; ike = \"aes128-sha1-modp2048\";\n"
         "              esp = \"aes128-sha1-modp2048\"; },\n"
         "            { name = \"rsa\"; address = \"10.9.0.3\"; auth = \"rsasig\";\n"
-        "              public_key = \"peer.pem\"; ike = \"aes256-sha256-modp2048\"; } );\n");
+        "              public_key = \"peer.pem\"; ike = \"aes256-sha256-modp2048\"; },\n"
+        "            { name = \"x509\"; address = \"10.9.0.4\"; auth = \"rsasig\";\n"
+        "              id = \"dn:C=CH, O=Lab, CN=gw\"; } );   # certificate checked\n");
 }
 
 /* ---- callbacks -------------------------------------------------------- */
@@ -268,6 +278,19 @@ static int run(struct peer_state *s, int ctl_fd, double duration)
 
 /* ---- main --------------------------------------------------------------- */
 
+/* The engine's `now` is peer_now() (CLOCK_MONOTONIC); certificate dates
+ * are checked at cert_time_base + now: the Unix time at which the
+ * monotonic clock read 0.  Taken once: a later jump of the wall clock
+ * is not followed (NTP slews it; a step of a few seconds hardly matters
+ * against certificate lifetimes). */
+static uint64_t wall_clock_base(void)
+{
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    uint64_t mono = peer_now() / 1000000000ull;
+    return (uint64_t)wall.tv_sec > mono ? (uint64_t)wall.tv_sec - mono : 1;
+}
+
 static FILE *open_out(const char *path, const char *what)
 {
     if (!path) return NULL;
@@ -378,10 +401,12 @@ static int peer_main(int argc, char **argv)
     struct isakmp_callbacks cb = {cb_send, cb_event, cb_random, cb_cpu_clock};
     s->t0 = peer_now();
     cfg->engine.plaintext_events = verbose;     /* no copy, no cost otherwise */
+    cfg->engine.cert_time_base = wall_clock_base();
     s->engine = isakmp_engine_new(&cfg->engine, &cb, s);
     if (!s->engine) {
         fprintf(stderr, "isakmp peer: the engine refused the configuration in %s "
-                "(an algorithm or group it does not implement?)\n", argv[optind]);
+                "(an algorithm or group it does not implement%s?)\n", argv[optind],
+                cfg->cert_der || cfg->ca_pem ? ", or a certificate GnuTLS does not parse" : "");
         goto out;
     }
     sigset_t block;
@@ -405,6 +430,15 @@ static int peer_main(int argc, char **argv)
     else
         peer_log(s, "listening on %s, %zu peers", peer_addr_str(&cfg->local, a, sizeof a),
                  cfg->n_peers);
+    if (cfg->cert_der || cfg->ca_pem) {
+        static const char *const when[] = {"if-asked", "always", "never"};
+        peer_log(s, "certificates: ours %s (sent %s), %zu trust anchors, cert requests %s, "
+                 "dates %s", cfg->cert_der ? "loaded" : "none",
+                 cfg->cert_der ? when[cfg->engine.cert_send] : "never", cfg->n_anchors,
+                 cfg->engine.send_cr ? "sent" : "not sent",
+                 !cfg->ca_pem ? "unused (no trust anchors)"
+                 : cfg->engine.cert_no_dates ? "NOT checked" : "checked against the wall clock");
+    }
     for (size_t i = 0; i < cfg->n_peers; i++)
         if (cfg->peers[i].auto_start) peer_initiate(s, &cfg->peers[i]);
     for (size_t i = 0; i < n_initiate; i++) peer_initiate(s, peer_config_find(cfg, initiate[i]));

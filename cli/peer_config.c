@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "isakmp/secmem.h"
+#include "peer_cert.h"
+#include "peer_dn.h"
 #include "peer_proposal.h"
 
 struct ctx {
@@ -129,18 +131,21 @@ static int parse_hex(const char *t, uint8_t *out, size_t max)
     return (int)(n / 2);
 }
 
-int peer_parse_id(const char *text, struct isakmp_identity *id)
+int peer_parse_id(const char *text, struct isakmp_identity *id, char *why, size_t why_len)
 {
     memset(id, 0, sizeof *id);
+    if (why_len) why[0] = 0;
     const char *v = text;
     int type = 0;
-    if (strncmp(text, "ipv4:", 5) == 0) { type = ISAKMP_ID_IPV4_ADDR; v = text + 5; }
+    if (strncmp(text, "dn:", 3) == 0) { type = ISAKMP_ID_DER_ASN1_DN; v = text + 3; }
+    else if (strncmp(text, "ipv4:", 5) == 0) { type = ISAKMP_ID_IPV4_ADDR; v = text + 5; }
     else if (strncmp(text, "fqdn:", 5) == 0) { type = ISAKMP_ID_FQDN; v = text + 5; }
     else if (strncmp(text, "user:", 5) == 0) { type = ISAKMP_ID_USER_FQDN; v = text + 5; }
     else if (strncmp(text, "keyid:", 6) == 0) { type = ISAKMP_ID_KEY_ID; v = text + 6; }
     if (type == 0) {
         struct in_addr in;
         if (inet_pton(AF_INET, text, &in) == 1) type = ISAKMP_ID_IPV4_ADDR;
+        else if (strchr(text, '=')) type = ISAKMP_ID_DER_ASN1_DN;    /* no name has '=' */
         else if (strchr(text, '@')) type = ISAKMP_ID_USER_FQDN;
         else type = ISAKMP_ID_FQDN;
     }
@@ -150,6 +155,10 @@ int peer_parse_id(const char *text, struct isakmp_identity *id)
         if (inet_pton(AF_INET, v, &in) != 1) return -1;
         memcpy(id->data, &in, 4);
         id->len = 4;
+    } else if (type == ISAKMP_ID_DER_ASN1_DN) {
+        int n = peer_dn_encode(v, id->data, ISAKMP_ID_MAX, why, why_len);
+        if (n < 0) return -1;
+        id->len = (uint16_t)n;
     } else if (type == ISAKMP_ID_KEY_ID) {
         int n = parse_hex(v, id->data, ISAKMP_ID_MAX);
         if (n < 0) return -1;
@@ -229,30 +238,45 @@ static bool same_p2(const struct isakmp_p2_proposal *a, const struct isakmp_p2_p
     return memcmp(a, b, sizeof *a) == 0;
 }
 
-/* Load an RSA key or certificate from `file` (relative paths: from the
- * configuration file's folder). */
+/* Read `file` (relative paths: from the configuration file's folder)
+ * into a new 1 MiB buffer *buf (free with isakmp_free_secret(*buf,
+ * PEER_FILE_MAX): it may hold a private key); its name goes to path. */
+#define PEER_FILE_MAX (1 << 20)
+static int read_named_file(struct ctx *x, const config_setting_t *s, const char *file,
+                           const char *what, char *path, size_t path_cap, uint8_t **buf,
+                           size_t *len)
+{
+    const char *slash = strrchr(x->path, '/');
+    if (file[0] != '/' && slash)
+        snprintf(path, path_cap, "%.*s/%s", (int)(slash - x->path), x->path, file);
+    else
+        snprintf(path, path_cap, "%s", file);
+    FILE *f = fopen(path, "rb");
+    if (!f) return fail(x, s, "cannot read %s file %s", what, path);
+    *buf = malloc(PEER_FILE_MAX);
+    size_t n = *buf ? fread(*buf, 1, PEER_FILE_MAX, f) : 0;
+    bool too_big = *buf && n == PEER_FILE_MAX;
+    fclose(f);
+    if (!*buf || too_big || n == 0) {
+        if (*buf) isakmp_free_secret(*buf, PEER_FILE_MAX);
+        *buf = NULL;
+        return fail(x, s, "%s: empty, unreadable or over 1 MiB", path);
+    }
+    *len = n;
+    return 0;
+}
+
+/* Load an RSA key or certificate from `file`. */
 static int load_rsa(struct ctx *x, const config_setting_t *s, const char *file, bool need_private,
                     struct isakmp_rsa_key **out)
 {
     char path[4096];
-    const char *slash = strrchr(x->path, '/');
-    if (file[0] != '/' && slash)
-        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - x->path), x->path, file);
-    else
-        snprintf(path, sizeof path, "%s", file);
-    FILE *f = fopen(path, "rb");
-    if (!f) return fail(x, s, "cannot read key file %s", path);
-    uint8_t *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, 1 << 20, f) : 0;
-    bool too_big = buf && n == (1 << 20);
-    fclose(f);
-    if (!buf || too_big || n == 0) {
-        if (buf) isakmp_free_secret(buf, 1 << 20);
-        return fail(x, s, "%s: empty, unreadable or over 1 MiB", path);
-    }
+    uint8_t *buf;
+    size_t n;
+    if (read_named_file(x, s, file, "key", path, sizeof path, &buf, &n)) return -1;
     char err[256] = "";
     int rc = isakmp_rsa_key_load(buf, n, out, err, sizeof err);
-    isakmp_free_secret(buf, 1 << 20);
+    isakmp_free_secret(buf, PEER_FILE_MAX);
     if (rc) return fail(x, s, "%s: %s", path, err[0] ? err : isakmp_rsa_strerror(rc));
     if (need_private && !isakmp_rsa_key_has_private(*out)) {
         isakmp_rsa_key_free(*out);
@@ -262,9 +286,94 @@ static int load_rsa(struct ctx *x, const config_setting_t *s, const char *file, 
     return 0;
 }
 
+/* One trust-anchor file (an element of local.ca_certificates). */
+static int load_anchor_file(struct ctx *x, const config_setting_t *s, struct peer_config *c)
+{
+    if (config_setting_type(s) != CONFIG_TYPE_STRING)
+        return fail(x, s, "ca_certificates must be file names: [\"ca.pem\", ...]");
+    char path[4096], why[256];
+    uint8_t *buf;
+    size_t n;
+    if (read_named_file(x, s, config_setting_get_string(s), "CA certificate", path, sizeof path,
+                        &buf, &n))
+        return -1;
+    int k = peer_cert_add_anchors(buf, n, &c->ca_pem, &c->ca_pem_len, why, sizeof why);
+    isakmp_free_secret(buf, PEER_FILE_MAX);
+    if (k < 0) return fail(x, s, "%s: %s", path, why);
+    c->n_anchors += (size_t)k;
+    return 0;
+}
+
+/* local.certificate, ca_certificates, send_cert_request, send_certificate,
+ * check_certificate_dates (after local.private_key: the certificate must
+ * carry its public key). */
+static int load_certificates(struct ctx *x, const config_setting_t *g, struct peer_config *c)
+{
+    const char *cert = NULL, *send = NULL;
+    bool check_dates = true;
+    if (get_str(x, g, "certificate", &cert) || get_str(x, g, "send_certificate", &send) ||
+        get_bool(x, g, "send_cert_request", &c->engine.send_cr) ||
+        get_bool(x, g, "check_certificate_dates", &check_dates))
+        return -1;
+    c->engine.cert_no_dates = !check_dates;
+    if (cert) {
+        const config_setting_t *s = member(g, "certificate");
+        if (!c->private_key)
+            return fail(x, s, "local.certificate needs local.private_key (the certificate's key)");
+        char path[4096], why[256];
+        uint8_t *buf;
+        size_t n;
+        if (read_named_file(x, s, cert, "certificate", path, sizeof path, &buf, &n)) return -1;
+        int rc = peer_cert_own(buf, n, c->private_key, &c->cert_der, &c->cert_len, why, sizeof why);
+        isakmp_free_secret(buf, PEER_FILE_MAX);
+        if (rc) return fail(x, s, "%s: %s", path, why);
+    }
+    const config_setting_t *ca = member(g, "ca_certificates");
+    if (ca) {
+        if (config_setting_type(ca) == CONFIG_TYPE_STRING) {
+            if (load_anchor_file(x, ca, c)) return -1;
+        } else if (config_setting_type(ca) == CONFIG_TYPE_ARRAY ||
+                   config_setting_type(ca) == CONFIG_TYPE_LIST) {
+            int n = config_setting_length(ca);
+            if (n == 0) return fail(x, ca, "ca_certificates is empty");
+            for (int i = 0; i < n; i++) {
+                const config_setting_t *e = config_setting_get_elem(ca, (unsigned)i);
+                /* Array elements may carry no line of their own. */
+                if (load_anchor_file(x, config_setting_source_line(e) ? e : ca, c)) return -1;
+            }
+        } else {
+            return fail(x, ca, "ca_certificates must be a file name or a list [\"ca.pem\", ...]");
+        }
+        /* We need the peer's certificate: ask for it unless told not to. */
+        if (!member(g, "send_cert_request")) c->engine.send_cr = true;
+    }
+    /* Default "always": the engine notes a CR only in Main Mode messages
+     * 3/4 (Aggressive 1/2), and charon as initiator sends its CR in
+     * message 5 - we would never answer it with our certificate. */
+    if (cert) c->engine.cert_send = ISAKMP_CERT_SEND_ALWAYS;
+    if (send) {
+        if (strcmp(send, "if-asked") == 0 || strcmp(send, "if_asked") == 0)
+            c->engine.cert_send = ISAKMP_CERT_SEND_IF_ASKED;
+        else if (strcmp(send, "always") == 0) c->engine.cert_send = ISAKMP_CERT_SEND_ALWAYS;
+        else if (strcmp(send, "never") == 0) c->engine.cert_send = ISAKMP_CERT_SEND_NEVER;
+        else return fail(x, member(g, "send_certificate"),
+                         "send_certificate must be always, if-asked or never (not \"%s\")", send);
+        if (!cert && c->engine.cert_send != ISAKMP_CERT_SEND_NEVER)
+            return fail(x, member(g, "send_certificate"),
+                        "send_certificate needs local.certificate");
+    }
+    c->engine.cert = c->cert_der;
+    c->engine.cert_len = c->cert_len;
+    c->engine.ca_certs = c->ca_pem;
+    c->engine.ca_certs_len = c->ca_pem_len;
+    return 0;
+}
+
 static int load_local(struct ctx *x, const config_setting_t *g, struct peer_config *c)
 {
-    static const char *const keys[] = {"address", "port", "nat_t_port", "id", "private_key", NULL};
+    static const char *const keys[] = {"address", "port", "nat_t_port", "id", "private_key",
+        "certificate", "ca_certificates", "send_cert_request", "send_certificate",
+        "check_certificate_dates", NULL};
     if (config_setting_type(g) != CONFIG_TYPE_GROUP)
         return fail(x, g, "\"local\" must be a group { ... }");
     if (only_known(x, g, keys)) return -1;
@@ -275,12 +384,27 @@ static int load_local(struct ctx *x, const config_setting_t *g, struct peer_conf
         get_str(x, g, "private_key", &priv))
         return -1;
     if (priv && load_rsa(x, member(g, "private_key"), priv, true, &c->private_key)) return -1;
+    if (load_certificates(x, g, c)) return -1;
     if (!address) return fail(x, g, "local.address is required (our IPv4 address)");
     if (peer_parse_addr(address, (uint16_t)port, &c->local))
         return fail(x, member(g, "address"), "\"%s\" is not an IPv4 address", address);
     c->natt_port = (uint16_t)natt;
-    if (id && peer_parse_id(id, &c->engine.identity))
-        return fail(x, member(g, "id"), "bad identity \"%s\"", id);
+    char why[200];
+    if (id && peer_parse_id(id, &c->engine.identity, why, sizeof why))
+        return fail(x, member(g, "id"), "bad identity \"%s\"%s%s", id, why[0] ? ": " : "", why);
+    struct isakmp_identity subject;
+    if (c->cert_der && peer_cert_subject_id(c->cert_der, c->cert_len, &subject))
+        return fail(x, member(g, "certificate"), "the certificate's subject is longer than %d bytes",
+                    ISAKMP_ID_MAX);
+    if (c->cert_der && !id) {
+        c->engine.identity = subject;          /* what a certificate names: its subject */
+    } else if (c->cert_der && c->engine.identity.type == ISAKMP_ID_DER_ASN1_DN &&
+               (subject.len != c->engine.identity.len ||
+                memcmp(subject.data, c->engine.identity.data, subject.len) != 0)) {
+        /* The peer compares the ID with the certificate byte for byte. */
+        return fail(x, member(g, "id"), "local.id \"%s\" is not the subject of local.certificate "
+                    "(as DER; omit id to use the subject)", id);
+    }
     return 0;
 }
 
@@ -380,7 +504,7 @@ static int load_engine(struct ctx *x, const config_setting_t *g, struct isakmp_c
 }
 
 static int load_peer(struct ctx *x, const config_setting_t *g, bool have_private_key,
-                     struct peer_def *p)
+                     bool have_anchors, struct peer_def *p)
 {
     static const char *const keys[] = {"name", "address", "port", "mode", "auth", "psk",
         "psk_hex", "id", "ike", "ike_lifetime", "esp", "esp_lifetime", "esp_mode",
@@ -435,16 +559,18 @@ static int load_peer(struct ctx *x, const config_setting_t *g, bool have_private
         if (!have_private_key)
             return fail(x, member(g, "auth"), "peer \"%s\" uses rsasig: local.private_key is "
                         "required", name);
-        if (!pub)
-            return fail(x, g, "peer \"%s\": public_key (PEM/DER key or certificate) is required "
-                        "with auth = \"rsasig\"", name);
-        if (load_rsa(x, member(g, "public_key"), pub, false, &p->public_key)) return -1;
+        if (!pub && !have_anchors)
+            return fail(x, g, "peer \"%s\": public_key (PEM/DER key or certificate), or "
+                        "local.ca_certificates to verify its certificate, is required with "
+                        "auth = \"rsasig\"", name);
+        if (pub && load_rsa(x, member(g, "public_key"), pub, false, &p->public_key)) return -1;
     } else if (pub) {
         return fail(x, member(g, "public_key"), "peer \"%s\": public_key needs auth = \"rsasig\"", name);
     }
-    if (id && peer_parse_id(id, &p->peer_id))
-        return fail(x, member(g, "id"), "peer \"%s\": bad identity \"%s\"", name, id);
     char msg[256];
+    if (id && peer_parse_id(id, &p->peer_id, msg, sizeof msg))
+        return fail(x, member(g, "id"), "peer \"%s\": bad identity \"%s\"%s%s", name, id,
+                    msg[0] ? ": " : "", msg);
     int n = peer_parse_p1_list(ike, p->auth, (uint32_t)ike_life, p->p1, PEER_MAX_P1,
                                msg, sizeof msg);
     if (n < 0) return fail(x, member(g, "ike"), "peer \"%s\": %s", name, msg);
@@ -488,7 +614,7 @@ static void build_accept_lists(struct peer_config *c)
             for (size_t k = 0; k < n2; k++) dup = dup || same_p2(&c->p2_accept[k], &p->p2[j]);
             if (!dup) c->p2_accept[n2++] = p->p2[j];
         }
-        if (p->auth == ISAKMP_AUTH_RSA_SIG) {
+        if (p->auth == ISAKMP_AUTH_RSA_SIG && p->public_key) {   /* else: its certificate */
             struct isakmp_rsa_peer *r = &c->rsa_peers[nr++];
             memset(r, 0, sizeof *r);
             r->id = p->peer_id;
@@ -564,7 +690,7 @@ int peer_config_load(const char *path, struct peer_config *c, char *err, size_t 
     }
     for (int i = 0; i < n; i++) {
         const config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
-        if (load_peer(&x, g, c->private_key != NULL, &c->peers[i])) goto out;
+        if (load_peer(&x, g, c->private_key != NULL, c->ca_pem != NULL, &c->peers[i])) goto out;
         for (int j = 0; j < i; j++)
             if (strcmp(c->peers[j].name, c->peers[i].name) == 0) {
                 fail(&x, g, "peer name \"%s\" already used on line %u", c->peers[i].name,
@@ -590,6 +716,10 @@ void peer_config_wipe(struct peer_config *c)
     }
     isakmp_rsa_key_free(c->private_key);
     c->private_key = NULL;
+    free(c->cert_der);                 /* public: no wipe needed */
+    free(c->ca_pem);
+    c->cert_der = c->ca_pem = NULL;
+    c->engine.cert = c->engine.ca_certs = NULL;
 }
 
 struct peer_def *peer_config_find(struct peer_config *c, const char *name)

@@ -478,9 +478,9 @@ ix_tshark_decrypt() {
         args+=(-o "uat:ikev1_decryption_table:${l%%,*},${l#*,}")
     done
     dups=$(tshark -r "$pcap" -Y isakmp -T fields -e frame.number -e udp.payload 2>/dev/null |
-        awk 'seen[$2]++ { printf "%s ", $1 }')
+        awk 'seen[$2]++ { printf "%s,", $1 }')     # tshark 4.0 wants {7,8}, not {7 8}
     printf '%s\n' "$dups" >"$out.retransmissions"
-    [ -n "$dups" ] && filter="isakmp && !(frame.number in {${dups% }})"
+    [ -n "$dups" ] && filter="isakmp && !(frame.number in {${dups%,}})"
     tshark -r "$pcap" -V -Y "$filter" "${args[@]}" >"$out" 2>"$out.err"
 }
 
