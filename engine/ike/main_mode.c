@@ -342,6 +342,9 @@ static enum fw_verdict r_msg5(struct fw_ctx *c)
     enum fw_verdict v = check_id_hash(c, true);
     if (v != FW_OK)
         return v;
+    /* Some initiators (strongSwan) ask for our certificate only here,
+     * with their own CERT and SIG: "if asked" answers it in message 6. */
+    ike_cert_note_cr(c);
     uint8_t buf[FW_MAX_MSG];
     struct isakmp_builder b;
     header(&b, buf, sizeof buf, c->sa);
