@@ -182,6 +182,23 @@ both_certs_seen() {
     grep -q 'id-at-commonName=isakmp peer' "$A/wire.txt" && grep -q 'id-at-commonName=charon' "$A/wire.txt"
 }
 
+# Start charon (b) and our peer (a); false (case ended) when one fails.
+start_both() { # LABEL
+    ix_charon_start b || { ix_fail "$1: charon starts"; ix_next_case "$1"; return 1; }
+    ix_peer_start a || { ix_fail "$1: isakmp peer starts"; ix_next_case "$1"; return 1; }
+}
+# WHO (us | charon) initiates; WAITS gets swanctl's pid (a bare wait would
+# wait for the daemons too).
+initiate() { # WHO
+    WAITS=()
+    if [ "$1" = us ]; then
+        ix_peer_ctl a initiate charon
+    else
+        ix_swanctl b --initiate --child c >"$B/initiate.out" 2>&1 &
+        WAITS+=("$!")
+    fi
+}
+
 # run_ok LABEL WHO SEND: WHO (us | charon) initiates, we send our
 # certificate SEND (if-asked | always); everything must succeed.
 # (charon as responder sends its CR in message 4; as initiator only in
@@ -192,18 +209,11 @@ run_ok() {
     [ "$send" = if-asked ] && conf_send=if-asked     # "always" is the default
     charon_config charon
     peer_config "dn:$CHARON_DN" "$conf_send"
-    ix_charon_start b || { ix_fail "$label: charon starts"; ix_next_case "$label"; return; }
-    ix_peer_start a || { ix_fail "$label: isakmp peer starts"; ix_next_case "$label"; return; }
+    start_both "$label" || return
     ix_check "$label: our log shows the certificate set-up" \
         grep -q "certificates: ours loaded (sent $send), 1 trust anchors, cert requests sent, dates checked" "$A/peer.log"
     ix_capture_start a "$A/wire.pcap" || ix_fail "$label: dumpcap starts"
-    local waits=()
-    if [ "$who" = us ]; then
-        ix_peer_ctl a initiate charon
-    else
-        ix_swanctl b --initiate --child c >"$B/initiate.out" 2>&1 &
-        waits+=("$!")
-    fi
+    initiate "$who"
     ix_check "$label: our phase 1 established with RSA signatures" \
         ix_wait_log "$A/sa" 'sa=established phase=1 .*auth=rsasig ' 8
     ix_check "$label: our Quick Mode established" ix_wait_log "$A/sa" "sa=established $P2" 5
@@ -215,7 +225,7 @@ run_ok() {
         ix_wait_log "$B/charon.log" 'CHILD_SA c\{[0-9]+\} established' 5
     ix_check "$label: keys equal charon's (SKEYID*, Ka, KEYMAT both ways)" \
         ix_keys_match a b "sa=established $P2" "$role"
-    [ ${#waits[@]} -gt 0 ] && wait "${waits[@]}"    # only swanctl: a bare wait would wait for the daemons
+    [ ${#WAITS[@]} -gt 0 ] && wait "${WAITS[@]}"    # only swanctl: a bare wait would wait for the daemons
     ix_capture_stop
     ix_peer_stop a
     ix_check "$label: isakmp peer exits 0 on SIGTERM, no sanitizer report" ix_peer_clean_exit a
@@ -248,15 +258,8 @@ run_refused() {
     [ "$cert" = expired ] && key=expired
     charon_config "$cert" "$key"
     peer_config "$id"
-    ix_charon_start b || { ix_fail "$label: charon starts"; ix_next_case "$label"; return; }
-    ix_peer_start a || { ix_fail "$label: isakmp peer starts"; ix_next_case "$label"; return; }
-    local waits=()
-    if [ "$who" = us ]; then
-        ix_peer_ctl a initiate charon
-    else
-        ix_swanctl b --initiate --child c >"$B/initiate.out" 2>&1 &
-        waits+=("$!")
-    fi
+    start_both "$label" || return
+    initiate "$who"
     ix_check "$label: our log says why (reason=$reason notify=$notify)" \
         ix_wait_log "$A/peer.log" "exchange-failed .*xchg=main .*reason=$reason notify=$notify" 8
     sleep 1
@@ -268,7 +271,7 @@ run_refused() {
         ix_check "$label: charon got our $notify Notify" \
             grep -Eq "parsed INFORMATIONAL_V1 request [0-9]+ \[ N\($charon_notify\) \]" "$B/charon.log"
     fi
-    [ ${#waits[@]} -gt 0 ] && wait "${waits[@]}"    # only swanctl: a bare wait would wait for the daemons
+    [ ${#WAITS[@]} -gt 0 ] && wait "${WAITS[@]}"    # only swanctl: a bare wait would wait for the daemons
     ix_peer_stop a
     ix_check "$label: isakmp peer exits 0 on SIGTERM, no sanitizer report" ix_peer_clean_exit a
     ix_next_case "$label"
