@@ -70,10 +70,18 @@ enum isakmp_dh_error isakmp_dh_generate(uint16_t group,
                                         struct isakmp_dh_key **out,
                                         struct isakmp_crypto_cost *rep)
 {
+    return dh_generate_in(dh_group_find(group), group, policy, random, rnd_user, cost, out, rep);
+}
+
+enum isakmp_dh_error dh_generate_in(const struct dh_group *g, uint16_t group,
+                                    const struct isakmp_dh_exp_policy *policy,
+                                    isakmp_random_fn *random, void *rnd_user,
+                                    const struct isakmp_cost_table *cost,
+                                    struct isakmp_dh_key **out, struct isakmp_crypto_cost *rep)
+{
     uint64_t t0 = rep ? isakmp_cpu_thread_ns() : 0;   /* measured only when asked */
     enum isakmp_dh_error err = ISAKMP_DH_OK;
     struct isakmp_dh_key *k = NULL;
-    const struct dh_group *g = dh_group_find(group);
     if (out)
         *out = NULL;
     if (!g)

@@ -142,33 +142,7 @@ enum isakmp_dh_error dh_custom_generate(const struct dh_custom *c,
                                         struct isakmp_dh_key **out,
                                         struct isakmp_crypto_cost *rep)
 {
-    uint64_t t0 = rep ? isakmp_cpu_thread_ns() : 0;   /* measured only when asked */
-    if (!c || !random || !out)
+    if (!c)
         return ISAKMP_DH_ERR_ARG;
-    *out = NULL;
-    /* As dh_api.c's key_alloc for a MODP group. */
-    struct isakmp_dh_key *k = calloc(1, sizeof *k + c->g.info.public_len);
-    if (!k)
-        return ISAKMP_DH_ERR_NOMEM;
-    k->g = &c->g;
-    mpz_init(k->x);
-    mpz_init(k->p);
-    mpz_init(k->q);
-    dh_modp_load(k);
-    enum isakmp_dh_error err = dh_modp_ops.generate(k, policy, random, rnd_user);
-    if (rep) {
-        uint64_t t1 = isakmp_cpu_thread_ns();
-        rep->kind = ISAKMP_COST_DH_GENERATE;
-        rep->group = c->g.info.id;
-        rep->bits = err == ISAKMP_DH_OK ? k->nominal_bits : 0;
-        rep->cpu_ns = t1 >= t0 ? t1 - t0 : 0;
-        rep->virtual_ns = err == ISAKMP_DH_OK
-            ? isakmp_cost_lookup(cost, ISAKMP_COST_DH_GENERATE, c->g.info.id, k->nominal_bits) : 0;
-    }
-    if (err != ISAKMP_DH_OK) {
-        isakmp_dh_key_free(k);
-        return err;
-    }
-    *out = k;
-    return ISAKMP_DH_OK;
+    return dh_generate_in(&c->g, c->g.info.id, policy, random, rnd_user, cost, out, rep);
 }

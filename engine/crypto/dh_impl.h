@@ -25,6 +25,15 @@ struct dh_group {
 /* NULL when unsupported. */
 const struct dh_group *dh_group_find(uint16_t id);
 
+/* isakmp_dh_generate for a group given by its table entry (a built-in one,
+ * or a private group of dh_custom.c); `group` is the number reported when
+ * g is NULL (ISAKMP_DH_ERR_GROUP). */
+enum isakmp_dh_error dh_generate_in(const struct dh_group *g, uint16_t group,
+                                    const struct isakmp_dh_exp_policy *policy,
+                                    isakmp_random_fn *random, void *rnd_user,
+                                    const struct isakmp_cost_table *cost,
+                                    struct isakmp_dh_key **out, struct isakmp_crypto_cost *rep);
+
 /* Bound on rejection-sampling draws: with a working generator a draw is
  * refused with probability < 1/2, so 128 refusals mean a broken source. */
 #define DH_MAX_DRAWS 128
