@@ -212,29 +212,7 @@ static void define_and_use(void)
     CHECK_MEM(qa.keymat_in, qa.keymat_len, qb.keymat_out, qb.keymat_len);
 
     /* A new phase 1 in the private group: 256-byte KE payloads. */
-    struct isakmp_p1_transform a_p1 = memnet_p1(32768);
-    memset(&pol, 0, sizeof pol);
-    pol.local = memnet_addr(p.net, p.a);
-    pol.peer = memnet_addr(p.net, p.b);
-    pol.p1 = &a_p1;
-    pol.n_p1 = 1;
-    size_t before = memnet_sent_count(p.net);
-    memnet_clear_events(p.net);
-    isakmp_handle a1b = isakmp_engine_initiate(ea, memnet_now(p.net), &pol);
-    REQUIRE(a1b);
-    memnet_run(p.net, memnet_now(p.net) + 5 * SEC);
-    ev = memnet_last(p.net, p.b, ISAKMP_EV_SA_ESTABLISHED);
-    REQUIRE(ev);
-    CHECK_INT(ev->u.sa.p1.group, 32768);
-    const struct memnet_packet *m3 = memnet_sent(p.net, (unsigned)before + 3);
-    REQUIRE(m3 && isakmp_decode(m3->bytes, m3->len, 0, &msg) == 0);
-    const struct isakmp_payload *ke = isakmp_msg_find(&msg, ISAKMP_PL_KE, 0);
-    REQUIRE(ke);
-    CHECK_INT(ke->u.data.len, 256);
-    struct isakmp_phase1_keys ka, kb;
-    REQUIRE(isakmp_engine_phase1_keys(ea, a1b, &ka));
-    REQUIRE(isakmp_engine_phase1_keys(eb, pair_sa(&p, p.b, 1), &kb));
-    CHECK_MEM(ka.skeyid_d, ka.prf_len, kb.skeyid_d, kb.prf_len);
+    pair_check_mm_in_group(&p, 32768, 256);
     pair_free(&p);
     free(prime);
 }

@@ -40,6 +40,10 @@ size_t pair_events_malformed(struct pair *p, int node);
 /* Checks (lib/check.h) that A's and B's last phase-1 SAs have the same
  * SKEYID and cipher key. */
 void pair_check_phase1_keys(struct pair *p);
+/* Checks that a Main Mode A starts in `group` (a New Group Mode one, say)
+ * is established by B in that group, with KE payloads of ke_len bytes in
+ * messages 3 and 4 and the same SKEYID_d on both sides. */
+void pair_check_mm_in_group(struct pair *p, uint16_t group, size_t ke_len);
 
 /* Three 1024-bit RSA keys (A's, B's, a stranger's), made once per process
  * from a fixed seed; freed by pair_rsa_keys_free. */
