@@ -129,15 +129,6 @@ static void check_ngm_messages(struct pair *p, const struct isakmp_phase1_keys *
     }
 }
 
-static unsigned count_xchg(struct pair *p, int node, enum isakmp_event_type t, uint8_t xchg)
-{
-    const struct isakmp_event *evs;
-    size_t n = memnet_events(p->net, node, &evs), c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += evs[i].type == t && evs[i].u.exchange.exchange_type == xchg;
-    return (unsigned)c;
-}
-
 static void define_and_use(void)
 {
     size_t plen = 0;
@@ -166,9 +157,9 @@ static void define_and_use(void)
     CHECK(h != 0);
     memnet_run(p.net, memnet_now(p.net) + 5 * SEC);
     CHECK_INT(memnet_sent_count(p.net), 8);
-    CHECK_INT(count_xchg(&p, p.a, ISAKMP_EV_EXCHANGE_COMPLETED, ISAKMP_XCHG_NEW_GROUP), 1);
-    CHECK_INT(count_xchg(&p, p.b, ISAKMP_EV_EXCHANGE_COMPLETED, ISAKMP_XCHG_NEW_GROUP), 1);
-    CHECK_INT(count_xchg(&p, p.b, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_XCHG_NEW_GROUP), 1);
+    CHECK_INT(memnet_count_xchg(p.net, p.a, ISAKMP_EV_EXCHANGE_COMPLETED, ISAKMP_XCHG_NEW_GROUP), 1);
+    CHECK_INT(memnet_count_xchg(p.net, p.b, ISAKMP_EV_EXCHANGE_COMPLETED, ISAKMP_XCHG_NEW_GROUP), 1);
+    CHECK_INT(memnet_count_xchg(p.net, p.b, ISAKMP_EV_EXCHANGE_STARTED, ISAKMP_XCHG_NEW_GROUP), 1);
     CHECK_INT(memnet_count(p.net, p.a, ISAKMP_EV_MESSAGE_REJECTED), 0);
     CHECK_INT(memnet_count(p.net, p.b, ISAKMP_EV_MESSAGE_REJECTED), 0);
     const struct isakmp_event *ev = memnet_last(p.net, p.a, ISAKMP_EV_EXCHANGE_COMPLETED);
@@ -263,7 +254,7 @@ static void refusals(void)
     CHECK_INT(ev->handle, h);
     CHECK_INT(ev->u.exchange.reason, ISAKMP_FAIL_PEER_NOTIFY);
     CHECK_INT(ev->u.exchange.notify, ISAKMP_N_NO_PROPOSAL_CHOSEN);
-    CHECK_INT(count_xchg(&p, p.b, ISAKMP_EV_EXCHANGE_FAILED, ISAKMP_XCHG_NEW_GROUP), 1);
+    CHECK_INT(memnet_count_xchg(p.net, p.b, ISAKMP_EV_EXCHANGE_FAILED, ISAKMP_XCHG_NEW_GROUP), 1);
     CHECK_INT(isakmp_engine_group_equivalent(ea, 50000), 0);
     CHECK_INT(isakmp_engine_group_equivalent(eb, 50000), 0);
     CHECK_INT(pair_events_malformed(&p, p.b), 0);

@@ -104,15 +104,6 @@ static void checks(void)
     CHECK_INT(dh_custom_check(padded, sizeof padded, 2, 1024, true), DH_CUSTOM_OK);
 }
 
-static unsigned count_xchg(struct pair *p, int node, enum isakmp_event_type t, uint8_t xchg)
-{
-    const struct isakmp_event *evs;
-    size_t n = memnet_events(p->net, node, &evs), c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += evs[i].type == t && evs[i].u.exchange.exchange_type == xchg;
-    return (unsigned)c;
-}
-
 static void private_pair(struct pair *p, struct isakmp_p1_transform b_p1[2],
                          struct isakmp_p2_proposal *b_p2)
 {
@@ -143,8 +134,8 @@ static void define_and_use(void)
     struct isakmp_new_group g = { GROUP, prime, prime_len, 2 };
     REQUIRE(isakmp_engine_new_group(ea, memnet_now(p.net), a1, &g));
     memnet_run(p.net, memnet_now(p.net) + 5 * SEC);
-    CHECK_INT(count_xchg(&p, p.a, ISAKMP_EV_EXCHANGE_COMPLETED, ISAKMP_XCHG_NEW_GROUP), 1);
-    CHECK_INT(count_xchg(&p, p.b, ISAKMP_EV_EXCHANGE_COMPLETED, ISAKMP_XCHG_NEW_GROUP), 1);
+    CHECK_INT(memnet_count_xchg(p.net, p.a, ISAKMP_EV_EXCHANGE_COMPLETED, ISAKMP_XCHG_NEW_GROUP), 1);
+    CHECK_INT(memnet_count_xchg(p.net, p.b, ISAKMP_EV_EXCHANGE_COMPLETED, ISAKMP_XCHG_NEW_GROUP), 1);
     /* Not a built-in group: no equivalent, a prime of its own. */
     CHECK_INT(isakmp_engine_group_equivalent(ea, GROUP), 0);
     CHECK_INT(isakmp_engine_private_group_bits(ea, GROUP), 1024);
@@ -343,7 +334,7 @@ static void responder_refuses(void)
     struct craft good = { ISAKMP_DOI_IPSEC, 40009, ISAKMP_GROUP_TYPE_MODP, prime, 128, g2, 1 };
     send_crafted(&p, &k, last, 0x20000000u, &good);
     memnet_run(p.net, memnet_now(p.net) + 2 * SEC);
-    CHECK_INT(count_xchg(&p, p.b, ISAKMP_EV_EXCHANGE_COMPLETED, ISAKMP_XCHG_NEW_GROUP), 1);
+    CHECK_INT(memnet_count_xchg(p.net, p.b, ISAKMP_EV_EXCHANGE_COMPLETED, ISAKMP_XCHG_NEW_GROUP), 1);
     CHECK_INT(isakmp_engine_private_group_bits(eb, 40009), 1024);
     /* The ISAKMP SA is unharmed. */
     CHECK_INT(memnet_count(p.net, p.a, ISAKMP_EV_SA_DELETED), 0);

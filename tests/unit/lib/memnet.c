@@ -364,6 +364,15 @@ unsigned memnet_count(const struct memnet *n, int node, enum isakmp_event_type t
     return c;
 }
 
+unsigned memnet_count_xchg(const struct memnet *n, int node, enum isakmp_event_type t,
+                           uint8_t xchg)
+{
+    unsigned c = 0;
+    for (size_t i = 0; i < n->nodes[node].n_ev; i++)
+        c += n->nodes[node].ev[i].type == t && n->nodes[node].ev[i].u.exchange.exchange_type == xchg;
+    return c;
+}
+
 const struct isakmp_event *memnet_last(const struct memnet *n, int node, enum isakmp_event_type t)
 {
     for (size_t i = n->nodes[node].n_ev; i-- > 0;)

@@ -85,6 +85,9 @@ const struct memnet_packet *memnet_sent(const struct memnet *n, unsigned seq);
 size_t memnet_events(const struct memnet *n, int node, const struct isakmp_event **evs);
 /* How many events of a type a node has seen. */
 unsigned memnet_count(const struct memnet *n, int node, enum isakmp_event_type t);
+/* The same for EXCHANGE_* events of one exchange type. */
+unsigned memnet_count_xchg(const struct memnet *n, int node, enum isakmp_event_type t,
+                           uint8_t xchg);
 /* The last event of a type, or NULL. */
 const struct isakmp_event *memnet_last(const struct memnet *n, int node, enum isakmp_event_type t);
 /* Forget the events logged so far. */
