@@ -118,6 +118,16 @@ static void private_pair(struct pair *p, struct isakmp_p1_transform b_p1[2],
     p->ca.accept_private_groups = p->cb.accept_private_groups = true;
 }
 
+/* Start the pair and let A and B make a Main Mode ISAKMP SA; A's handle
+ * (0 if the engines did not start or no SA was made). */
+static isakmp_handle start_phase1(struct pair *p)
+{
+    if (!pair_start(p) || !pair_initiate(p, ISAKMP_XCHG_IDPROT, false))
+        return 0;
+    memnet_run(p->net, memnet_now(p->net) + 5 * SEC);
+    return pair_sa(p, p->a, 1);
+}
+
 static void define_and_use(void)
 {
     REQUIRE(have_prime());
@@ -125,12 +135,9 @@ static void define_and_use(void)
     struct isakmp_p1_transform b_p1[2];
     struct isakmp_p2_proposal b_p2;
     private_pair(&p, b_p1, &b_p2);
-    REQUIRE(pair_start(&p));
-    struct isakmp_engine *ea = memnet_engine(p.net, p.a), *eb = memnet_engine(p.net, p.b);
-    REQUIRE(pair_initiate(&p, ISAKMP_XCHG_IDPROT, false));
-    memnet_run(p.net, memnet_now(p.net) + 5 * SEC);
-    isakmp_handle a1 = pair_sa(&p, p.a, 1);
+    isakmp_handle a1 = start_phase1(&p);
     REQUIRE(a1);
+    struct isakmp_engine *ea = memnet_engine(p.net, p.a), *eb = memnet_engine(p.net, p.b);
     struct isakmp_new_group g = { GROUP, prime, prime_len, 2 };
     REQUIRE(isakmp_engine_new_group(ea, memnet_now(p.net), a1, &g));
     memnet_run(p.net, memnet_now(p.net) + 5 * SEC);
@@ -186,12 +193,9 @@ static void policy_off(void)
     private_pair(&p, b_p1, &b_p2);
     p.ca.accept_private_groups = false;
     p.cb.accept_private_groups = false;
-    REQUIRE(pair_start(&p));
-    struct isakmp_engine *ea = memnet_engine(p.net, p.a);
-    REQUIRE(pair_initiate(&p, ISAKMP_XCHG_IDPROT, false));
-    memnet_run(p.net, memnet_now(p.net) + 5 * SEC);
-    isakmp_handle a1 = pair_sa(&p, p.a, 1);
+    isakmp_handle a1 = start_phase1(&p);
     REQUIRE(a1);
+    struct isakmp_engine *ea = memnet_engine(p.net, p.a);
     struct isakmp_new_group g = { GROUP, prime, prime_len, 2 };
     size_t sent = memnet_sent_count(p.net);
     CHECK_INT(isakmp_engine_new_group(ea, memnet_now(p.net), a1, &g), 0);
@@ -271,12 +275,9 @@ static void responder_refuses(void)
     struct isakmp_p1_transform b_p1[2];
     struct isakmp_p2_proposal b_p2;
     private_pair(&p, b_p1, &b_p2);
-    REQUIRE(pair_start(&p));
-    struct isakmp_engine *ea = memnet_engine(p.net, p.a), *eb = memnet_engine(p.net, p.b);
-    REQUIRE(pair_initiate(&p, ISAKMP_XCHG_IDPROT, false));
-    memnet_run(p.net, memnet_now(p.net) + 5 * SEC);
-    isakmp_handle a1 = pair_sa(&p, p.a, 1);
+    isakmp_handle a1 = start_phase1(&p);
     REQUIRE(a1 && memnet_sent_count(p.net) == 6);
+    struct isakmp_engine *ea = memnet_engine(p.net, p.a), *eb = memnet_engine(p.net, p.b);
     struct isakmp_phase1_keys k;
     REQUIRE(isakmp_engine_phase1_keys(ea, a1, &k));
     const struct memnet_packet *m6 = memnet_sent(p.net, 6);
@@ -361,12 +362,9 @@ static void wider_policy(void)
     struct isakmp_p2_proposal b_p2;
     private_pair(&p, b_p1, &b_p2);
     p.ca.private_group_min_bits = p.cb.private_group_min_bits = 768;
-    REQUIRE(pair_start(&p));
-    struct isakmp_engine *ea = memnet_engine(p.net, p.a), *eb = memnet_engine(p.net, p.b);
-    REQUIRE(pair_initiate(&p, ISAKMP_XCHG_IDPROT, false));
-    memnet_run(p.net, memnet_now(p.net) + 5 * SEC);
-    isakmp_handle a1 = pair_sa(&p, p.a, 1);
+    isakmp_handle a1 = start_phase1(&p);
     REQUIRE(a1);
+    struct isakmp_engine *ea = memnet_engine(p.net, p.a), *eb = memnet_engine(p.net, p.b);
     uint8_t small[96];
     REQUIRE(make_safe_prime(768, 7, small) == 96);
     struct isakmp_new_group g = { 40100, small, 96, 2 };
@@ -383,13 +381,10 @@ static void wider_policy(void)
     pair_free(&p);
     private_pair(&p, b_p1, &b_p2);
     p.ca.allow_unsafe_primes = p.cb.allow_unsafe_primes = true;
-    REQUIRE(pair_start(&p));
+    a1 = start_phase1(&p);
+    REQUIRE(a1);
     ea = memnet_engine(p.net, p.a);
     eb = memnet_engine(p.net, p.b);
-    REQUIRE(pair_initiate(&p, ISAKMP_XCHG_IDPROT, false));
-    memnet_run(p.net, memnet_now(p.net) + 5 * SEC);
-    a1 = pair_sa(&p, p.a, 1);
-    REQUIRE(a1);
     REQUIRE(isakmp_engine_new_group(ea, memnet_now(p.net), a1, &u));
     memnet_run(p.net, memnet_now(p.net) + 5 * SEC);
     CHECK_INT(isakmp_engine_private_group_bits(eb, 40101), 1024);
